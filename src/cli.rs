@@ -1,0 +1,355 @@
+//! The command line: parsed in one place into plain configurations, then handed
+//! to the library.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::dedup::{BadRecordPolicy, DedupConfig, KeepRule};
+use crate::error::{Error, Result};
+use crate::lsh::LshParams;
+use crate::normalize::NormalizeOptions;
+use crate::shingle::ShingleKind;
+use crate::sketch::SketchParams;
+use crate::verify::VerifyMode;
+
+/// Find and remove exact and near-duplicate documents in large text dumps.
+#[derive(Debug, Parser)]
+#[command(name = "shingle", version, about, long_about = None, max_term_width = 100)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Find exact and near-duplicate documents; write clusters, the deduplicated
+    /// corpus and statistics.
+    ///
+    /// Writes into --output-dir: clusters.jsonl (one line per document of every
+    /// duplicate cluster: {"id", "cluster": id of the kept document, "similarity"}),
+    /// deduped.jsonl (kept records byte for byte in input order; .gz/.zst like the
+    /// first input), stats.json (written last: its presence marks a complete run)
+    /// and, with --on-bad-record skip, skipped.jsonl.
+    Dedup(DedupArgs),
+    /// Show the LSH bands × rows chosen for a threshold and the probability that a
+    /// pair of a given similarity becomes a candidate (the S-curve).
+    Params(ParamsArgs),
+    /// Write a synthetic scrape-like JSONL corpus with planted near-duplicate
+    /// families (for tests, benchmarks and comparisons).
+    Generate(GenerateArgs),
+    /// Measure a deduplication result against exact truth: duplicate recall and
+    /// removal precision at a threshold, with exact Jaccard of shingle sets.
+    ///
+    /// Works for any tool's output: give the original corpus and the kept records
+    /// (JSONL with the same id field). Prints a JSON report.
+    Eval(EvalArgs),
+}
+
+/// Options shared by everything that sketches documents.
+#[derive(Debug, Args, Clone)]
+pub struct SketchArgs {
+    /// Shingle size n: words (or characters) per shingle.
+    #[arg(long, default_value_t = 5)]
+    pub ngram: usize,
+    /// What shingles are made of. `words` uses Unicode word boundaries (UAX #29);
+    /// Chinese, Japanese kana and Thai fall into single characters there, so they
+    /// get character n-grams either way.
+    #[arg(long, value_enum, default_value_t = ShingleKind::Words)]
+    pub shingle: ShingleKind,
+    /// MinHash permutations K (signature length).
+    #[arg(long, default_value_t = 128)]
+    pub num_perm: usize,
+    /// Seed for the shingle hash and the permutations. Runs are comparable only
+    /// with equal seeds.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Keep case (by default text is lowercased before comparison).
+    #[arg(long)]
+    pub keep_case: bool,
+}
+
+impl SketchArgs {
+    fn params(&self) -> SketchParams {
+        SketchParams {
+            normalize: NormalizeOptions {
+                lowercase: !self.keep_case,
+            },
+            shingle: self.shingle,
+            ngram: self.ngram,
+            num_perm: self.num_perm,
+            seed: self.seed,
+        }
+    }
+}
+
+/// Options of `shingle dedup`.
+#[derive(Debug, Args)]
+pub struct DedupArgs {
+    /// Inputs: JSONL files (plain, .gz or .zst, detected by content), directories
+    /// (walked in sorted order for *.jsonl, *.ndjson, *.txt and their .gz/.zst),
+    /// .txt files (one document each, id = path), or - for JSONL on stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Directory for the outputs (created if missing).
+    #[arg(short, long)]
+    pub output_dir: PathBuf,
+    /// JSON field holding the text; dotted paths reach into objects (meta.body).
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// JSON field holding the id (dotted path allowed). Records without it get
+    /// the id "<file>:<line>".
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// Jaccard similarity of shingle sets at or above which two documents are
+    /// near-duplicates.
+    #[arg(long, default_value_t = 0.8)]
+    pub threshold: f64,
+    #[command(flatten)]
+    pub sketch: SketchArgs,
+    /// LSH bands (with --rows; by default both are chosen from --threshold by
+    /// minimizing weighted false-positive and false-negative areas).
+    #[arg(long, requires = "rows")]
+    pub bands: Option<usize>,
+    /// LSH rows per band (with --bands).
+    #[arg(long, requires = "bands")]
+    pub rows: Option<usize>,
+    /// Weight of false negatives (0..1) when choosing bands and rows. Default:
+    /// 0.95 when candidates are verified, 0.5 with --verify none.
+    #[arg(long)]
+    pub fn_weight: Option<f64>,
+    /// Which copy of a duplicate group is kept: the first in input order, or the
+    /// longest text (ties: input order).
+    #[arg(long, value_enum, default_value_t = KeepRule::First)]
+    pub keep: KeepRule,
+    /// How LSH candidates are checked: exact Jaccard of shingle sets (precise),
+    /// MinHash signature estimate (no disk reads), or none (plain LSH clusters).
+    #[arg(long, value_enum, default_value_t = VerifyMode::Exact)]
+    pub verify: VerifyMode,
+    /// Worker threads (0 = one per core). Output does not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// What to do with a malformed record (bad JSON, invalid UTF-8, missing or
+    /// non-string text, too large, truncated compressed stream): stop with an
+    /// error naming file and line, or skip it and report it in skipped.jsonl and
+    /// stats.json.
+    #[arg(long, value_enum, default_value_t = BadRecordPolicy::Error)]
+    pub on_bad_record: BadRecordPolicy,
+    /// Records longer than this many bytes are bad records.
+    #[arg(long, default_value_t = 64 << 20)]
+    pub max_record_bytes: usize,
+    /// Directory for temporary files (the document store); default: the output
+    /// directory.
+    #[arg(long)]
+    pub tmp_dir: Option<PathBuf>,
+}
+
+impl DedupArgs {
+    /// The plain configuration these flags describe.
+    pub fn config(&self) -> DedupConfig {
+        DedupConfig {
+            inputs: self.inputs.clone(),
+            output_dir: self.output_dir.clone(),
+            text_field: self.text_field.clone(),
+            id_field: self.id_field.clone(),
+            sketch: self.sketch.params(),
+            threshold: self.threshold,
+            lsh: match (self.bands, self.rows) {
+                (Some(bands), Some(rows)) => Some(LshParams { bands, rows }),
+                _ => None,
+            },
+            fn_weight: self.fn_weight,
+            keep: self.keep,
+            verify: self.verify,
+            threads: self.threads,
+            progress: !self.quiet,
+            on_bad_record: self.on_bad_record,
+            max_record_bytes: self.max_record_bytes,
+            tmp_dir: self.tmp_dir.clone(),
+            ..DedupConfig::default()
+        }
+    }
+}
+
+/// Options of `shingle params`.
+#[derive(Debug, Args)]
+pub struct ParamsArgs {
+    /// Jaccard threshold.
+    #[arg(long, default_value_t = 0.8)]
+    pub threshold: f64,
+    /// MinHash permutations K.
+    #[arg(long, default_value_t = 128)]
+    pub num_perm: usize,
+    /// Weight of false negatives (0..1); 0.95 is what dedup uses with verification.
+    #[arg(long, default_value_t = 0.95)]
+    pub fn_weight: f64,
+}
+
+/// Options of `shingle generate`.
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Number of documents.
+    #[arg(long, default_value_t = 10_000)]
+    pub documents: u64,
+    /// Mean article length in words.
+    #[arg(long, default_value_t = 300)]
+    pub mean_words: usize,
+    /// Fraction of documents that are derived copies in a family.
+    #[arg(long, default_value_t = 0.3)]
+    pub duplicate_fraction: f64,
+    /// Site chrome lines around each article.
+    #[arg(long, default_value_t = 4)]
+    pub chrome_lines: usize,
+    /// Seed.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Output file ("-" for stdout).
+    #[arg(short, long, default_value = "-")]
+    pub output: PathBuf,
+}
+
+/// Options of `shingle eval`.
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// The original corpus (same input forms as dedup).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The kept records (e.g. deduped.jsonl, or another tool's output as JSONL
+    /// with the id field).
+    #[arg(long)]
+    pub kept: PathBuf,
+    /// clusters.jsonl, to score each removal against the document kept in its
+    /// place (otherwise against the most similar kept document).
+    #[arg(long)]
+    pub clusters: Option<PathBuf>,
+    /// Jaccard threshold.
+    #[arg(long, default_value_t = 0.8)]
+    pub threshold: f64,
+    /// JSON field holding the text.
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// JSON field holding the id.
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    #[command(flatten)]
+    pub sketch: SketchArgs,
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::Dedup(args) => {
+            let config = args.config();
+            let outcome = crate::dedup::run(&config)?;
+            if !args.quiet {
+                eprintln!(
+                    "{}",
+                    crate::dedup::summary(&outcome.stats, &config.output_dir)
+                );
+            }
+            Ok(())
+        }
+        Command::Params(args) => {
+            if !(args.threshold > 0.0 && args.threshold <= 1.0) || args.num_perm == 0 {
+                return Err(Error::Config(
+                    "--threshold must be in (0, 1] and --num-perm at least 1".into(),
+                ));
+            }
+            print!(
+                "{}",
+                params_report(args.threshold, args.num_perm, args.fn_weight)
+            );
+            Ok(())
+        }
+        Command::Eval(args) => {
+            let params = args.sketch.params();
+            let corpus = crate::eval::EvalCorpus::load(
+                &args.inputs,
+                &args.text_field,
+                &args.id_field,
+                &params,
+            )?;
+            let pairs = corpus.similar_pairs(args.threshold);
+            let mut kept = std::collections::HashSet::new();
+            crate::eval::for_each_record(
+                std::slice::from_ref(&args.kept),
+                &args.text_field,
+                &args.id_field,
+                |id, _| {
+                    kept.insert(id);
+                    Ok(())
+                },
+            )?;
+            let mapping = args
+                .clusters
+                .as_deref()
+                .map(crate::eval::read_cluster_mapping)
+                .transpose()?;
+            let quality =
+                crate::eval::evaluate(&corpus, &pairs, &kept, mapping.as_ref(), args.threshold)?;
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&quality).expect("serializable")
+            );
+            Ok(())
+        }
+        Command::Generate(args) => {
+            let config = crate::synth::SynthConfig {
+                documents: args.documents,
+                seed: args.seed,
+                mean_words: args.mean_words,
+                duplicate_fraction: args.duplicate_fraction,
+                chrome_lines: args.chrome_lines,
+                ..crate::synth::SynthConfig::default()
+            };
+            if args.output.as_os_str() == "-" {
+                let stdout = std::io::stdout();
+                crate::synth::write_jsonl(&config, std::io::BufWriter::new(stdout.lock()))
+                    .map_err(|e| Error::io("writing", &args.output, e))?;
+            } else {
+                let mut out = crate::output::AtomicWriter::create(
+                    &args.output,
+                    crate::input::Compression::None,
+                )?;
+                crate::synth::write_jsonl(&config, &mut out)
+                    .map_err(|e| Error::io("writing", &args.output, e))?;
+                out.finish()?.commit()?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// The text of `shingle params`.
+pub fn params_report(threshold: f64, num_perm: usize, fn_weight: f64) -> String {
+    let p = LshParams::optimal(threshold, num_perm, fn_weight);
+    let mut out = format!(
+        "threshold {threshold}, {num_perm} permutations, false-negative weight {fn_weight}\n\
+         bands × rows = {} × {} ({} of {num_perm} permutations used)\n\
+         chosen by minimizing (1-w)·∫₀ᵗ P(s)ds + w·∫ₜ¹ (1-P(s))ds, P(s) = 1-(1-s^r)^b\n\n\
+         similarity  P(candidate)\n",
+        p.bands,
+        p.rows,
+        p.used_permutations()
+    );
+    let mut points: Vec<f64> = (1..=19).map(|i| i as f64 * 0.05).collect();
+    points.push(threshold);
+    points.sort_by(f64::total_cmp);
+    points.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+    for s in points {
+        let prob = p.candidate_probability(s);
+        let bar = "#".repeat((prob * 40.0).round() as usize);
+        let mark = if (s - threshold).abs() < 1e-9 {
+            " <- threshold"
+        } else {
+            ""
+        };
+        out.push_str(&format!("{s:>10.2}  {prob:>12.4}  {bar}{mark}\n"));
+    }
+    out
+}

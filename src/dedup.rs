@@ -1,0 +1,1158 @@
+//! The `shingle dedup` job: exact and near-duplicate documents, end to end.
+//!
+//! Stages and the data between them:
+//!
+//! 1. **read → sketch** (pass 1, streaming): a reader thread cuts the input into
+//!    blocks of records; each block is parsed and sketched in parallel (rayon).
+//!    Kept in memory per document: the 128-bit exact hash, the band keys, the text
+//!    length and an offset into the on-disk document store (id and, for exact
+//!    verification, the shingle set). Signatures are kept only when verification
+//!    needs them (`--verify signature|none`).
+//! 2. **exact**: documents with equal normalized text are grouped by sorting the
+//!    exact hashes; only the first of each group goes on to LSH.
+//! 3. **band**: per band, documents are sorted by band key; equal keys give
+//!    candidate pairs (see [`crate::lsh`]).
+//! 4. **verify**: candidate pairs are checked in parallel ([`crate::verify`]).
+//! 5. **cluster**: union-find over verified pairs and exact groups, then greedy
+//!    resolution so that each removed document is similar to the one kept in its
+//!    place ([`crate::cluster`]).
+//! 6. **write** (pass 2): the input is read again and kept records are copied
+//!    byte for byte; `clusters.jsonl`, `skipped.jsonl` and `stats.json` are written.
+//!    Stdin is spooled to a temporary file in pass 1 so it can be read twice.
+//!
+//! Every output is committed atomically, `stats.json` last.
+
+use std::collections::{BTreeMap, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::cluster::{resolve, UnionFind};
+use crate::error::{BadRecordReason, Error, Location, Result};
+use crate::input::{
+    self, BadRecord, Block, Compression, FieldPaths, RawRecord, RecordId, RecordReader,
+    RecordStatus, Source, SourceKind,
+};
+use crate::lsh::{bucket_band, LshParams};
+use crate::output::{write_json_line, write_pretty_json, AtomicWriter, Staged};
+use crate::progress::Progress;
+use crate::sketch::{SketchParams, Sketcher};
+use crate::storage::{encode_doc, DocStore, DocStoreWriter};
+use crate::verify::{Similarity, SimilarityScratch, VerifyMode};
+
+/// Which copy of a duplicate group survives.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum KeepRule {
+    /// The earliest in input order.
+    First,
+    /// The one with the longest text (in bytes); ties go to input order.
+    Longest,
+}
+
+/// What to do with a record that cannot be read.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, clap::ValueEnum,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum BadRecordPolicy {
+    /// Stop with an error naming the file and line.
+    Error,
+    /// Skip it, count it in `stats.json` and list it in `skipped.jsonl`.
+    Skip,
+}
+
+/// Everything `shingle dedup` needs to know; built from the command line by
+/// [`crate::cli`] or directly by library users.
+#[derive(Debug, Clone)]
+pub struct DedupConfig {
+    /// Input files, directories, or `-` for stdin.
+    pub inputs: Vec<PathBuf>,
+    /// Where the outputs go (created if missing).
+    pub output_dir: PathBuf,
+    /// Dotted path of the text field in JSON records.
+    pub text_field: String,
+    /// Dotted path of the id field; records without it get `<file>:<line>`.
+    pub id_field: String,
+    /// Normalization, shingles and MinHash.
+    pub sketch: SketchParams,
+    /// Jaccard similarity at or above which documents are near-duplicates.
+    pub threshold: f64,
+    /// Bands and rows; `None` chooses them from the threshold.
+    pub lsh: Option<LshParams>,
+    /// Weight of false negatives when choosing bands and rows; `None` = by mode.
+    pub fn_weight: Option<f64>,
+    /// Which copy is kept.
+    pub keep: KeepRule,
+    /// How candidates are verified.
+    pub verify: VerifyMode,
+    /// Worker threads; 0 = one per core.
+    pub threads: usize,
+    /// Show a progress bar and summary (when stderr is a terminal).
+    pub progress: bool,
+    /// Bad-record policy.
+    pub on_bad_record: BadRecordPolicy,
+    /// Records longer than this are bad records.
+    pub max_record_bytes: usize,
+    /// Where temporary files go; `None` = the output directory.
+    pub tmp_dir: Option<PathBuf>,
+    /// Bytes of input per parallel block.
+    pub block_bytes: usize,
+}
+
+impl Default for DedupConfig {
+    fn default() -> Self {
+        DedupConfig {
+            inputs: Vec::new(),
+            output_dir: PathBuf::from("shingle-out"),
+            text_field: "text".into(),
+            id_field: "id".into(),
+            sketch: SketchParams::default(),
+            threshold: 0.8,
+            lsh: None,
+            fn_weight: None,
+            keep: KeepRule::First,
+            verify: VerifyMode::Exact,
+            threads: 0,
+            progress: true,
+            on_bad_record: BadRecordPolicy::Error,
+            max_record_bytes: 64 << 20,
+            tmp_dir: None,
+            block_bytes: 8 << 20,
+        }
+    }
+}
+
+impl DedupConfig {
+    /// Weight of false negatives used to choose bands and rows.
+    pub fn effective_fn_weight(&self) -> f64 {
+        self.fn_weight.unwrap_or(match self.verify {
+            VerifyMode::None => 0.5,
+            _ => 0.95,
+        })
+    }
+
+    /// The banding actually used.
+    pub fn lsh_params(&self) -> LshParams {
+        self.lsh.unwrap_or_else(|| {
+            LshParams::optimal(
+                self.threshold,
+                self.sketch.num_perm,
+                self.effective_fn_weight(),
+            )
+        })
+    }
+
+    /// Checks ranges and combinations.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |m: String| Err(Error::Config(m));
+        if self.inputs.is_empty() {
+            return bad("no input given".into());
+        }
+        if !(self.threshold > 0.0 && self.threshold <= 1.0) {
+            return bad(format!(
+                "--threshold must be in (0, 1], got {}",
+                self.threshold
+            ));
+        }
+        if self.sketch.ngram == 0 || self.sketch.ngram > 1000 {
+            return bad(format!(
+                "--ngram must be 1..=1000, got {}",
+                self.sketch.ngram
+            ));
+        }
+        if self.sketch.num_perm == 0 || self.sketch.num_perm > 4096 {
+            return bad(format!(
+                "--num-perm must be 1..=4096, got {}",
+                self.sketch.num_perm
+            ));
+        }
+        if let Some(w) = self.fn_weight {
+            if !(0.0..=1.0).contains(&w) {
+                return bad(format!("--fn-weight must be in [0, 1], got {w}"));
+            }
+        }
+        let lsh = self.lsh_params();
+        if lsh.bands == 0 || lsh.rows == 0 || lsh.used_permutations() > self.sketch.num_perm {
+            return bad(format!(
+                "bands × rows = {} × {} must be at least 1 and at most --num-perm ({})",
+                lsh.bands, lsh.rows, self.sketch.num_perm
+            ));
+        }
+        if self.max_record_bytes == 0 || self.max_record_bytes > u32::MAX as usize {
+            return bad("--max-record-bytes must be 1..4 GiB".into());
+        }
+        if self.inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
+            return bad("stdin (-) can be given only once".into());
+        }
+        Ok(())
+    }
+}
+
+/// Counts of documents by fate. `read = kept + removed + skipped`.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct DocumentCounts {
+    /// Records read (lines of JSONL that are not blank, and text files).
+    pub read: u64,
+    /// Documents written to the deduplicated output.
+    pub kept: u64,
+    /// Documents removed as duplicates (`removed_exact + removed_near`).
+    pub removed: u64,
+    /// Removed because identical after normalization to the kept document.
+    pub removed_exact: u64,
+    /// Removed as near-duplicates of the kept document.
+    pub removed_near: u64,
+    /// Records skipped as bad (only with `--on-bad-record skip`).
+    pub skipped: u64,
+    /// Kept documents with no words (never clustered).
+    pub empty: u64,
+}
+
+/// Everything `stats.json` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct DedupStats {
+    /// Tool version.
+    pub shingle_version: &'static str,
+    /// Inputs in reading order.
+    pub inputs: Vec<InputStat>,
+    /// Document counts.
+    pub documents: DocumentCounts,
+    /// Uncompressed bytes of all records read.
+    pub bytes_read: u64,
+    /// Whitespace-only lines in JSONL inputs (not documents).
+    pub blank_lines: u64,
+    /// Duplicate clusters (a kept document and the ones removed in its favour).
+    pub clusters: u64,
+    /// Number of clusters by size.
+    pub cluster_sizes: BTreeMap<u64, u64>,
+    /// Candidate pairs from LSH (distinct).
+    pub candidate_pairs: u64,
+    /// Candidate pairs that passed verification.
+    pub verified_pairs: u64,
+    /// Skipped records by reason.
+    pub skipped: BTreeMap<&'static str, u64>,
+    /// Parameters of the run.
+    pub parameters: Parameters,
+    /// What varies from run to run (excluded from determinism checks).
+    pub run: RunInfo,
+}
+
+/// One input file.
+#[derive(Debug, Clone, Serialize)]
+pub struct InputStat {
+    /// As named.
+    pub file: String,
+    /// Detected compression.
+    pub compression: Compression,
+    /// Size on disk.
+    pub bytes: u64,
+}
+
+/// The parameters used, as reported.
+#[derive(Debug, Clone, Serialize)]
+pub struct Parameters {
+    /// Similarity threshold.
+    pub threshold: f64,
+    /// Permutations K.
+    pub num_perm: usize,
+    /// n of the n-grams.
+    pub ngram: usize,
+    /// words or chars.
+    pub shingle: &'static str,
+    /// Case folding on?
+    pub lowercase: bool,
+    /// LSH bands.
+    pub bands: usize,
+    /// LSH rows per band.
+    pub rows: usize,
+    /// Weight of false negatives used to choose bands and rows.
+    pub fn_weight: f64,
+    /// Candidate probability at a few similarities, for reference.
+    pub candidate_probability: BTreeMap<String, f64>,
+    /// Seed.
+    pub seed: u64,
+    /// Keep rule.
+    pub keep: KeepRule,
+    /// Verification mode.
+    pub verify: VerifyMode,
+    /// Bad-record policy.
+    pub on_bad_record: BadRecordPolicy,
+    /// Text field path.
+    pub text_field: String,
+    /// Id field path.
+    pub id_field: String,
+    /// Record size limit.
+    pub max_record_bytes: usize,
+}
+
+/// Wall times and threads: the part of the stats that differs between runs.
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct RunInfo {
+    /// Worker threads used.
+    pub threads: usize,
+    /// Seconds per stage.
+    pub seconds: BTreeMap<&'static str, f64>,
+}
+
+/// What a run produced, for the caller.
+#[derive(Debug, Clone)]
+pub struct DedupOutcome {
+    /// The statistics written to `stats.json`.
+    pub stats: DedupStats,
+    /// Paths of the files written.
+    pub files: Vec<PathBuf>,
+}
+
+/// Runs `shingle dedup`.
+pub fn run(config: &DedupConfig) -> Result<DedupOutcome> {
+    config.validate()?;
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(config.threads)
+        .build()
+        .map_err(|e| Error::Config(format!("cannot start threads: {e}")))?;
+    let threads = pool.current_num_threads();
+    pool.install(|| Job::new(config)?.run(threads))
+}
+
+/// Removes the run's temporary directory however the run ends.
+struct WorkDir(PathBuf);
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Fixed-size bit set.
+#[derive(Debug, Clone, Default)]
+struct Bits(Vec<u64>);
+
+impl Bits {
+    fn push(&mut self, index: u64, value: bool) {
+        let word = (index / 64) as usize;
+        if word >= self.0.len() {
+            self.0.resize(word + 1, 0);
+        }
+        if value {
+            self.0[word] |= 1 << (index % 64);
+        }
+    }
+    fn get(&self, index: u64) -> bool {
+        self.0
+            .get((index / 64) as usize)
+            .is_some_and(|w| w & (1 << (index % 64)) != 0)
+    }
+    fn set(&mut self, index: u64, value: bool) {
+        let word = &mut self.0[(index / 64) as usize];
+        if value {
+            *word |= 1 << (index % 64);
+        } else {
+            *word &= !(1 << (index % 64));
+        }
+    }
+}
+
+/// What pass 1 keeps per document (struct of arrays, indexed by document number).
+#[derive(Default)]
+struct DocTable {
+    exact: Vec<u128>,
+    text_len: Vec<u32>,
+    store_offset: Vec<u64>,
+    empty: Bits,
+    band_keys: Vec<u64>,
+    signatures: Vec<u32>,
+}
+
+impl DocTable {
+    fn len(&self) -> usize {
+        self.exact.len()
+    }
+}
+
+/// The per-record result of sketching, produced by workers.
+enum Entry {
+    Doc {
+        exact: u128,
+        text_len: u32,
+        empty: bool,
+        store_len: u32,
+    },
+    Bad {
+        source: u32,
+        line: u64,
+        bad: BadRecord,
+    },
+}
+
+/// A worker's output for a run of consecutive records; flat buffers so that no
+/// allocation happens per document.
+#[derive(Default)]
+struct ChunkOut {
+    entries: Vec<Entry>,
+    store: Vec<u8>,
+    band_keys: Vec<u64>,
+    signatures: Vec<u32>,
+}
+
+/// Reusable per-thread state for sketching.
+struct Worker<'a> {
+    job: &'a Job<'a>,
+    sketcher: Sketcher,
+    text: String,
+    signature: Vec<u32>,
+    id: Vec<u8>,
+}
+
+const RECORDS_PER_CHUNK: usize = 256;
+
+impl<'a> Worker<'a> {
+    fn new(job: &'a Job<'a>) -> Self {
+        Worker {
+            job,
+            sketcher: Sketcher::new(&job.config.sketch),
+            text: String::new(),
+            signature: vec![0; job.config.sketch.num_perm],
+            id: Vec::new(),
+        }
+    }
+
+    fn process(&mut self, block: &Block, records: &[RawRecord]) -> ChunkOut {
+        let mut out = ChunkOut {
+            entries: Vec::with_capacity(records.len()),
+            ..ChunkOut::default()
+        };
+        for record in records {
+            match self.sketch_record(block, record, &mut out) {
+                Ok(()) => {}
+                Err(bad) => out.entries.push(Entry::Bad {
+                    source: record.source,
+                    line: record.line,
+                    bad,
+                }),
+            }
+        }
+        out
+    }
+
+    fn sketch_record(
+        &mut self,
+        block: &Block,
+        record: &RawRecord,
+        out: &mut ChunkOut,
+    ) -> std::result::Result<(), BadRecord> {
+        let job = self.job;
+        let source = &job.sources[record.source as usize];
+        match record.status {
+            RecordStatus::Ok => {}
+            RecordStatus::TooLarge => {
+                return Err(BadRecord {
+                    reason: BadRecordReason::RecordTooLarge,
+                    detail: format!(
+                        "record longer than --max-record-bytes ({} bytes)",
+                        job.config.max_record_bytes
+                    ),
+                })
+            }
+            RecordStatus::Truncated => {
+                return Err(BadRecord {
+                    reason: BadRecordReason::TruncatedStream,
+                    detail: format!(
+                    "{} stream is truncated or corrupt here; the rest of the file cannot be read",
+                    match source.compression {
+                        Compression::Gzip => "gzip",
+                        Compression::Zstd => "zstd",
+                        Compression::None => "input",
+                    }
+                ),
+                })
+            }
+        }
+        let content = block.content(record);
+        self.id.clear();
+        let text: &str = match source.kind {
+            SourceKind::Jsonl => {
+                let id = input::extract_json(content, &job.fields, &mut self.text)?;
+                match id {
+                    RecordId::Json(raw) => self.id.extend_from_slice(raw.as_bytes()),
+                    RecordId::Missing => {
+                        let made = format!("{}:{}", source.name.display(), record.line);
+                        serde_json::to_writer(&mut self.id, &made).expect("write to vec");
+                    }
+                }
+                &self.text
+            }
+            SourceKind::Text => {
+                let text = input::text_file_content(content)?;
+                serde_json::to_writer(&mut self.id, &source.name.display().to_string())
+                    .expect("write to vec");
+                text
+            }
+        };
+        let summary = self.sketcher.sketch(text, &mut self.signature);
+        let text_len = text.len() as u32;
+        let store_start = out.store.len();
+        let set: &[u64] = if job.config.verify == VerifyMode::Exact && !summary.is_empty() {
+            self.sketcher.shingle_set()
+        } else {
+            &[]
+        };
+        encode_doc(&self.id, set, &mut out.store);
+        let keys_at = out.band_keys.len();
+        out.band_keys.resize(keys_at + job.lsh.bands, 0);
+        job.lsh
+            .band_keys(&self.signature, &mut out.band_keys[keys_at..]);
+        if job.keep_signatures {
+            out.signatures.extend_from_slice(&self.signature);
+        }
+        out.entries.push(Entry::Doc {
+            exact: summary.exact,
+            text_len,
+            empty: summary.is_empty(),
+            store_len: (out.store.len() - store_start) as u32,
+        });
+        Ok(())
+    }
+}
+
+/// State shared by the stages of one run.
+struct Job<'a> {
+    config: &'a DedupConfig,
+    lsh: LshParams,
+    fields: FieldPaths,
+    sources: Vec<Source>,
+    keep_signatures: bool,
+    work_dir: WorkDir,
+    output_compression: Compression,
+}
+
+/// Pass-1 results that later stages need.
+struct Pass1 {
+    docs: DocTable,
+    store: DocStore,
+    /// Bit per record: was it skipped?
+    skipped_records: Bits,
+    records: u64,
+    counts: DocumentCounts,
+    skipped_by_reason: BTreeMap<&'static str, u64>,
+    skipped_file: Option<Staged>,
+    bytes_read: u64,
+    blank_lines: u64,
+}
+
+/// What clustering decided for each duplicate document.
+struct Decisions {
+    /// Document → is it kept.
+    kept: Bits,
+    /// `(kept_doc, member, similarity)` for every document of a cluster with at
+    /// least one removed member, the kept document first, sorted by kept document.
+    clusters: Vec<(u32, u32, f64)>,
+    cluster_sizes: BTreeMap<u64, u64>,
+    removed_exact: u64,
+    removed_near: u64,
+    candidate_pairs: u64,
+    verified_pairs: u64,
+}
+
+impl<'a> Job<'a> {
+    fn new(config: &'a DedupConfig) -> Result<Self> {
+        let out = &config.output_dir;
+        std::fs::create_dir_all(out).map_err(|e| Error::io("creating", out, e))?;
+        // A stale stats.json would make a failed run look complete.
+        let stale = out.join("stats.json");
+        if stale.exists() {
+            std::fs::remove_file(&stale).map_err(|e| Error::io("removing", &stale, e))?;
+        }
+        let tmp_parent = config.tmp_dir.as_deref().unwrap_or(out);
+        let work = tmp_parent.join(format!(".shingle-work-{}", std::process::id()));
+        std::fs::create_dir_all(&work).map_err(|e| Error::io("creating", &work, e))?;
+        let work_dir = WorkDir(work);
+        let spool = if config.inputs.iter().any(|p| p.as_os_str() == "-") {
+            let path = work_dir.0.join("stdin.jsonl");
+            input::spool_stdin(&path)?;
+            Some(path)
+        } else {
+            None
+        };
+        let sources = input::discover(&config.inputs, spool.as_deref())?;
+        let output_compression = sources
+            .first()
+            .map(|s| s.compression)
+            .unwrap_or(Compression::None);
+        Ok(Job {
+            config,
+            lsh: config.lsh_params(),
+            fields: FieldPaths::new(&config.text_field, &config.id_field)?,
+            sources,
+            keep_signatures: config.verify != VerifyMode::Exact,
+            work_dir,
+            output_compression,
+        })
+    }
+
+    fn run(self, threads: usize) -> Result<DedupOutcome> {
+        let total = Instant::now();
+        let mut seconds = BTreeMap::new();
+        let total_bytes: u64 = self.sources.iter().map(|s| s.size).sum();
+        let progress = Progress::new(self.config.progress, total_bytes, "sketch");
+
+        let t = Instant::now();
+        let pass1 = self.pass1(&progress)?;
+        seconds.insert("read_sketch", t.elapsed().as_secs_f64());
+
+        progress.phase("cluster");
+        let decisions = self.decide(&pass1, &mut seconds)?;
+
+        progress.phase("write");
+        let t = Instant::now();
+        let mut staged = Vec::new();
+        staged.push(self.write_clusters(&pass1, &decisions)?);
+        let (deduped, kept) = self.write_deduped(&pass1, &decisions, &progress)?;
+        staged.push(deduped);
+        seconds.insert("write", t.elapsed().as_secs_f64());
+        progress.finish();
+
+        let mut counts = pass1.counts.clone();
+        counts.kept = kept;
+        counts.removed_exact = decisions.removed_exact;
+        counts.removed_near = decisions.removed_near;
+        counts.removed = decisions.removed_exact + decisions.removed_near;
+        if counts.kept + counts.removed + counts.skipped != counts.read {
+            return Err(Error::Config(format!(
+                "internal accounting error: kept {} + removed {} + skipped {} != read {}",
+                counts.kept, counts.removed, counts.skipped, counts.read
+            )));
+        }
+        seconds.insert("total", total.elapsed().as_secs_f64());
+        let stats = DedupStats {
+            shingle_version: env!("CARGO_PKG_VERSION"),
+            inputs: self
+                .sources
+                .iter()
+                .map(|s| InputStat {
+                    file: s.name.display().to_string(),
+                    compression: s.compression,
+                    bytes: s.size,
+                })
+                .collect(),
+            documents: counts,
+            bytes_read: pass1.bytes_read,
+            blank_lines: pass1.blank_lines,
+            clusters: decisions.cluster_sizes.values().sum(),
+            cluster_sizes: decisions.cluster_sizes.clone(),
+            candidate_pairs: decisions.candidate_pairs,
+            verified_pairs: decisions.verified_pairs,
+            skipped: pass1.skipped_by_reason.clone(),
+            parameters: self.parameters(),
+            run: RunInfo { threads, seconds },
+        };
+        if let Some(skipped) = pass1.skipped_file {
+            staged.push(skipped);
+        }
+        let stats_path = self.config.output_dir.join("stats.json");
+        staged.push(write_pretty_json(&stats_path, &stats)?);
+        let mut files = Vec::new();
+        for s in staged {
+            files.push(s.destination().to_path_buf());
+            s.commit()?;
+        }
+        Ok(DedupOutcome { stats, files })
+    }
+
+    fn parameters(&self) -> Parameters {
+        let c = self.config;
+        Parameters {
+            threshold: c.threshold,
+            num_perm: c.sketch.num_perm,
+            ngram: c.sketch.ngram,
+            shingle: c.sketch.shingle.name(),
+            lowercase: c.sketch.normalize.lowercase,
+            bands: self.lsh.bands,
+            rows: self.lsh.rows,
+            fn_weight: c.effective_fn_weight(),
+            candidate_probability: [0.5, 0.7, c.threshold, 0.9]
+                .iter()
+                .map(|&s| {
+                    (
+                        format!("{s:.2}"),
+                        (self.lsh.candidate_probability(s) * 1e4).round() / 1e4,
+                    )
+                })
+                .collect(),
+            seed: c.sketch.seed,
+            keep: c.keep,
+            verify: c.verify,
+            on_bad_record: c.on_bad_record,
+            text_field: c.text_field.clone(),
+            id_field: c.id_field.clone(),
+            max_record_bytes: c.max_record_bytes,
+        }
+    }
+
+    /// Pass 1: read, parse and sketch every record; keep the compact per-document
+    /// data and spill ids and shingle sets to the document store.
+    fn pass1(&self, progress: &Progress) -> Result<Pass1> {
+        let config = self.config;
+        let mut store = DocStoreWriter::create(&self.work_dir.0.join("docs.bin"), &config.sketch)?;
+        let mut docs = DocTable::default();
+        let mut skipped_records = Bits::default();
+        let mut records = 0u64;
+        let mut counts = DocumentCounts::default();
+        let mut skipped_by_reason: BTreeMap<&'static str, u64> = BTreeMap::new();
+        let mut skipped_file = match config.on_bad_record {
+            BadRecordPolicy::Skip => Some(AtomicWriter::create(
+                &config.output_dir.join("skipped.jsonl"),
+                Compression::None,
+            )?),
+            BadRecordPolicy::Error => None,
+        };
+        let mut bytes_read = 0u64;
+        let mut blank_lines = 0u64;
+
+        let mut reader =
+            RecordReader::new(&self.sources, config.max_record_bytes, config.block_bytes);
+        let consumed = reader.consumed();
+        std::thread::scope(|scope| -> Result<()> {
+            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Block>>(2);
+            scope.spawn(move || loop {
+                match reader.next_block() {
+                    Ok(Some(block)) => {
+                        if tx.send(Ok(block)).is_err() {
+                            break;
+                        }
+                    }
+                    Ok(None) => break,
+                    Err(e) => {
+                        let _ = tx.send(Err(e));
+                        break;
+                    }
+                }
+            });
+            for block in rx {
+                let block = block?;
+                blank_lines += block.blank_lines;
+                let chunks: Vec<ChunkOut> = block
+                    .records
+                    .par_chunks(RECORDS_PER_CHUNK)
+                    .map_init(
+                        || Worker::new(self),
+                        |w, records| w.process(&block, records),
+                    )
+                    .collect();
+                let mut record_iter = block.records.iter();
+                for chunk in chunks {
+                    let offset = store.append(&chunk.store)?;
+                    let mut store_pos = offset;
+                    let mut doc_in_chunk = 0usize;
+                    for entry in chunk.entries {
+                        let record = record_iter.next().expect("one entry per record");
+                        records += 1;
+                        match entry {
+                            Entry::Doc {
+                                exact,
+                                text_len,
+                                empty,
+                                store_len,
+                            } => {
+                                let doc = docs.len() as u64;
+                                if doc >= u32::MAX as u64 {
+                                    return Err(Error::Config(
+                                        "more than 4 billion documents in one run; split the input"
+                                            .into(),
+                                    ));
+                                }
+                                skipped_records.push(records - 1, false);
+                                docs.exact.push(exact);
+                                docs.text_len.push(text_len);
+                                docs.store_offset.push(store_pos);
+                                docs.empty.push(doc, empty);
+                                counts.empty += empty as u64;
+                                store_pos += store_len as u64;
+                                bytes_read += (record.end_with_terminator - record.start) as u64;
+                                let b = self.lsh.bands;
+                                docs.band_keys.extend_from_slice(
+                                    &chunk.band_keys[doc_in_chunk * b..(doc_in_chunk + 1) * b],
+                                );
+                                if self.keep_signatures {
+                                    let k = config.sketch.num_perm;
+                                    docs.signatures.extend_from_slice(
+                                        &chunk.signatures[doc_in_chunk * k..(doc_in_chunk + 1) * k],
+                                    );
+                                }
+                                doc_in_chunk += 1;
+                            }
+                            Entry::Bad { source, line, bad } => {
+                                let location =
+                                    Location::new(&self.sources[source as usize].name, line);
+                                bytes_read += (record.end_with_terminator - record.start) as u64;
+                                match skipped_file.as_mut() {
+                                    None => {
+                                        return Err(Error::BadRecord {
+                                            location,
+                                            reason: bad.reason,
+                                            detail: bad.detail,
+                                        })
+                                    }
+                                    Some(file) => {
+                                        skipped_records.push(records - 1, true);
+                                        counts.skipped += 1;
+                                        *skipped_by_reason.entry(bad.reason.name()).or_default() +=
+                                            1;
+                                        write_json_line(
+                                            file,
+                                            &serde_json::json!({
+                                                "file": location.file.display().to_string(),
+                                                "line": location.line,
+                                                "reason": bad.reason.name(),
+                                                "detail": bad.detail,
+                                            }),
+                                        )
+                                        .map_err(|e| {
+                                            Error::io("writing", Path::new("skipped.jsonl"), e)
+                                        })?;
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                progress.update(consumed.load(Ordering::Relaxed), records);
+            }
+            Ok(())
+        })?;
+        counts.read = records;
+        let skipped_file = skipped_file.map(AtomicWriter::finish).transpose()?;
+        let store = store.finish(&config.sketch)?;
+        Ok(Pass1 {
+            docs,
+            store,
+            skipped_records,
+            records,
+            counts,
+            skipped_by_reason,
+            skipped_file,
+            bytes_read,
+            blank_lines,
+        })
+    }
+
+    /// Exact groups, LSH candidates, verification, union-find and resolution.
+    fn decide(
+        &self,
+        pass1: &Pass1,
+        seconds: &mut BTreeMap<&'static str, f64>,
+    ) -> Result<Decisions> {
+        let docs = &pass1.docs;
+        let n = docs.len();
+        let threshold = self.config.threshold;
+        let mut uf = UnionFind::new(n);
+
+        // Exact duplicates: sort by hash; the first of each group represents it.
+        let t = Instant::now();
+        let mut by_hash: Vec<(u128, u32)> = (0..n as u32)
+            .filter(|&d| !docs.empty.get(d as u64))
+            .map(|d| (docs.exact[d as usize], d))
+            .collect();
+        by_hash.par_sort_unstable();
+        let mut representative_of: HashMap<u32, u32> = HashMap::new();
+        let mut representatives: Vec<u32> = Vec::with_capacity(by_hash.len());
+        for group in by_hash.chunk_by(|a, b| a.0 == b.0) {
+            let rep = group[0].1;
+            representatives.push(rep);
+            for &(_, member) in &group[1..] {
+                uf.union(rep, member);
+                representative_of.insert(member, rep);
+            }
+        }
+        drop(by_hash);
+        representatives.sort_unstable();
+        seconds.insert("exact", t.elapsed().as_secs_f64());
+
+        // LSH: candidate pairs between representatives, band by band.
+        let t = Instant::now();
+        let bands = self.lsh.bands;
+        let mut candidates: Vec<(u32, u32)> = (0..bands)
+            .into_par_iter()
+            .map(|band| {
+                let mut keys: Vec<(u64, u32)> = representatives
+                    .iter()
+                    .map(|&d| (docs.band_keys[d as usize * bands + band], d))
+                    .collect();
+                let mut pairs = Vec::new();
+                bucket_band(&mut keys, &mut pairs);
+                pairs
+            })
+            .flatten_iter()
+            .collect();
+        candidates.par_sort_unstable();
+        candidates.dedup();
+        seconds.insert("lsh", t.elapsed().as_secs_f64());
+
+        // Verification.
+        let t = Instant::now();
+        let similarity = match self.config.verify {
+            VerifyMode::Exact => Similarity::Exact {
+                store: &pass1.store,
+                offsets: &docs.store_offset,
+            },
+            VerifyMode::Signature | VerifyMode::None => Similarity::Signature {
+                signatures: &docs.signatures,
+                num_perm: self.config.sketch.num_perm,
+            },
+        };
+        let verify = self.config.verify;
+        let edges: Vec<(u32, u32, f64)> = candidates
+            .par_chunks(4096)
+            .map_init(SimilarityScratch::default, |scratch, pairs| {
+                let mut out = Vec::new();
+                for &(a, b) in pairs {
+                    let s = similarity.between(a, b, scratch)?;
+                    if verify == VerifyMode::None || s >= threshold {
+                        out.push((a, b, s));
+                    }
+                }
+                Ok(out)
+            })
+            .collect::<Result<Vec<_>>>()?
+            .into_iter()
+            .flatten()
+            .collect();
+        seconds.insert("verify", t.elapsed().as_secs_f64());
+
+        // Clusters.
+        let t = Instant::now();
+        for &(a, b, _) in &edges {
+            uf.union(a, b);
+        }
+        let components = uf.components();
+        let rep = |d: u32| representative_of.get(&d).copied().unwrap_or(d);
+        let known = |a: u32, b: u32| -> Option<f64> {
+            let key = (a.min(b), a.max(b));
+            edges
+                .binary_search_by(|e| (e.0, e.1).cmp(&key))
+                .ok()
+                .map(|i| edges[i].2)
+        };
+        let keep = self.config.keep;
+        let resolved: Vec<Vec<(u32, u32, f64)>> = components
+            .par_iter()
+            .map_init(SimilarityScratch::default, |scratch, members| {
+                let mut ordered = members.clone();
+                if keep == KeepRule::Longest {
+                    ordered.sort_by_key(|&d| (std::cmp::Reverse(docs.text_len[d as usize]), d));
+                }
+                let mut sim = |a: u32, b: u32| -> Result<f64> {
+                    let (ra, rb) = (rep(a), rep(b));
+                    if ra == rb {
+                        return Ok(1.0);
+                    }
+                    match known(ra, rb) {
+                        Some(s) => Ok(s),
+                        None => similarity.between(ra, rb, scratch),
+                    }
+                };
+                if verify == VerifyMode::None {
+                    // Plain LSH components: the first by the keep rule stays.
+                    let kept = ordered[0];
+                    let mut out = vec![(kept, kept, 1.0)];
+                    for &m in &ordered[1..] {
+                        out.push((m, kept, sim(m, kept)?));
+                    }
+                    Ok(out)
+                } else {
+                    resolve(&ordered, threshold, sim)
+                }
+            })
+            .collect::<Result<_>>()?;
+
+        let mut kept = Bits(vec![u64::MAX; n.div_ceil(64)]);
+        let mut clusters: Vec<(u32, u32, f64)> = Vec::new();
+        let mut removed_exact = 0;
+        let mut removed_near = 0;
+        for component in resolved {
+            for &(member, kept_as, _) in &component {
+                if member != kept_as {
+                    kept.set(member as u64, false);
+                    if docs.exact[member as usize] == docs.exact[kept_as as usize] {
+                        removed_exact += 1;
+                    } else {
+                        removed_near += 1;
+                    }
+                }
+            }
+            clusters.extend(component.into_iter().map(|(m, k, s)| (k, m, s)));
+        }
+        // Group by kept document; within a group the kept one first, then members
+        // in input order. Groups of one (kept, nothing removed) are not clusters.
+        clusters.sort_by_key(|&(k, m, _)| (k, m != k, m));
+        let mut cluster_sizes = BTreeMap::new();
+        let mut listed = Vec::with_capacity(clusters.len());
+        for group in clusters.chunk_by(|a, b| a.0 == b.0) {
+            if group.len() > 1 {
+                *cluster_sizes.entry(group.len() as u64).or_insert(0) += 1;
+                listed.extend_from_slice(group);
+            }
+        }
+        seconds.insert("cluster", t.elapsed().as_secs_f64());
+        Ok(Decisions {
+            kept,
+            clusters: listed,
+            cluster_sizes,
+            removed_exact,
+            removed_near,
+            candidate_pairs: candidates.len() as u64,
+            verified_pairs: edges.len() as u64,
+        })
+    }
+
+    fn write_clusters(&self, pass1: &Pass1, decisions: &Decisions) -> Result<Staged> {
+        let path = self.config.output_dir.join("clusters.jsonl");
+        let mut out = AtomicWriter::create(&path, Compression::None)?;
+        let io = |e| Error::io("writing", &path, e);
+        let mut kept_id = Vec::new();
+        let mut id = Vec::new();
+        let mut last_kept = u32::MAX;
+        for &(kept, member, similarity) in &decisions.clusters {
+            if kept != last_kept {
+                pass1
+                    .store
+                    .read_id(pass1.docs.store_offset[kept as usize], &mut kept_id)?;
+                last_kept = kept;
+            }
+            pass1
+                .store
+                .read_id(pass1.docs.store_offset[member as usize], &mut id)?;
+            out.write_all(b"{\"id\":").map_err(io)?;
+            out.write_all(&id).map_err(io)?;
+            out.write_all(b",\"cluster\":").map_err(io)?;
+            out.write_all(&kept_id).map_err(io)?;
+            out.write_all(b",\"similarity\":").map_err(io)?;
+            serde_json::to_writer(&mut out, &similarity)
+                .map_err(|e| io(std::io::Error::other(e)))?;
+            out.write_all(b"}\n").map_err(io)?;
+        }
+        out.finish()
+    }
+
+    /// Pass 2: copy kept records byte for byte, in input order.
+    fn write_deduped(
+        &self,
+        pass1: &Pass1,
+        decisions: &Decisions,
+        progress: &Progress,
+    ) -> Result<(Staged, u64)> {
+        for source in &self.sources {
+            source.check_unchanged()?;
+        }
+        let name = format!("deduped.jsonl{}", self.output_compression.suffix());
+        let path = self.config.output_dir.join(name);
+        let mut out = AtomicWriter::create(&path, self.output_compression)?;
+        let io = |e| Error::io("writing", &path, e);
+        let mut reader = RecordReader::new(
+            &self.sources,
+            self.config.max_record_bytes,
+            self.config.block_bytes,
+        );
+        let consumed = reader.consumed();
+        let mut record = 0u64;
+        let mut doc = 0u64;
+        let mut kept = 0u64;
+        while let Some(block) = reader.next_block()? {
+            for r in &block.records {
+                let skipped = pass1.skipped_records.get(record);
+                record += 1;
+                if skipped {
+                    continue;
+                }
+                let is_kept = decisions.kept.get(doc);
+                doc += 1;
+                if !is_kept {
+                    continue;
+                }
+                kept += 1;
+                match self.sources[r.source as usize].kind {
+                    SourceKind::Jsonl => {
+                        let line = block.raw_line(r);
+                        out.write_all(line).map_err(io)?;
+                        if !line.ends_with(b"\n") {
+                            out.write_all(b"\n").map_err(io)?;
+                        }
+                    }
+                    SourceKind::Text => {
+                        let text = std::str::from_utf8(block.content(r)).map_err(|_| {
+                            Error::InputChanged {
+                                path: self.sources[r.source as usize].name.clone(),
+                                detail: "text is no longer valid UTF-8".into(),
+                            }
+                        })?;
+                        let name = self.sources[r.source as usize].name.display().to_string();
+                        write_json_line(&mut out, &serde_json::json!({"id": name, "text": text}))
+                            .map_err(io)?;
+                    }
+                }
+            }
+            progress.update(consumed.load(Ordering::Relaxed), record);
+        }
+        if record != pass1.records || doc != pass1.docs.len() as u64 {
+            return Err(Error::InputChanged {
+                path: self
+                    .sources
+                    .first()
+                    .map(|s| s.name.clone())
+                    .unwrap_or_default(),
+                detail: format!(
+                    "pass 1 read {} records, pass 2 read {record}",
+                    pass1.records
+                ),
+            });
+        }
+        Ok((out.finish()?, kept))
+    }
+}
+
+/// One paragraph for humans, printed at the end of a run.
+pub fn summary(stats: &DedupStats, output_dir: &Path) -> String {
+    let d = &stats.documents;
+    let secs = stats.run.seconds.get("total").copied().unwrap_or(0.0);
+    let mb = stats.bytes_read as f64 / 1e6;
+    let mut text = format!(
+        "Read {} documents ({:.1} MB) in {:.2} s ({:.0} docs/s, {:.1} MB/s) on {} threads. \
+         Kept {}, removed {} ({} exact, {} near-duplicate at Jaccard ≥ {}) in {} clusters",
+        d.read,
+        mb,
+        secs,
+        d.read as f64 / secs.max(1e-9),
+        mb / secs.max(1e-9),
+        stats.run.threads,
+        d.kept,
+        d.removed,
+        d.removed_exact,
+        d.removed_near,
+        stats.parameters.threshold,
+        stats.clusters,
+    );
+    if d.skipped > 0 {
+        text.push_str(&format!(
+            ", skipped {} bad records (see skipped.jsonl)",
+            d.skipped
+        ));
+    }
+    if d.empty > 0 {
+        text.push_str(&format!("; {} empty documents kept as they are", d.empty));
+    }
+    text.push_str(&format!(
+        ". LSH {} bands × {} rows gave {} candidate pairs, {} verified ({}). Output in {}.",
+        stats.parameters.bands,
+        stats.parameters.rows,
+        stats.candidate_pairs,
+        stats.verified_pairs,
+        stats.parameters.verify.name(),
+        output_dir.display()
+    ));
+    text
+}

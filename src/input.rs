@@ -1,0 +1,1023 @@
+//! Reading input: finding the files, decoding gzip/zstd, splitting records, and
+//! pulling the text and id out of each JSON record.
+//!
+//! Inputs are JSONL files (plain, gzip or zstd; compression is detected by the
+//! magic bytes, not the name), directories (walked recursively in sorted order,
+//! taking `*.jsonl`, `*.ndjson` and `*.txt`, optionally `.gz`/`.zst`), plain text
+//! files (one document per file, id = the path), and `-` for JSONL on stdin.
+//!
+//! Records are read into [`Block`]s of raw bytes so that parsing and everything
+//! after it can run in parallel, while the reader streams: memory holds a few
+//! blocks, never the corpus.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, Read};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use crate::error::{BadRecordReason, Error, Result};
+
+/// How a source's bytes are framed into documents.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// One JSON object per line.
+    Jsonl,
+    /// The whole file is one document; its id is the path.
+    Text,
+}
+
+/// Compression of a source, from its first bytes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Compression {
+    /// Plain bytes.
+    None,
+    /// gzip (one or several concatenated members).
+    Gzip,
+    /// Zstandard (one or several frames).
+    Zstd,
+}
+
+impl Compression {
+    /// Detects compression from the first bytes of a file.
+    pub fn detect(magic: &[u8]) -> Compression {
+        if magic.starts_with(&[0x1f, 0x8b]) {
+            Compression::Gzip
+        } else if magic.starts_with(&[0x28, 0xb5, 0x2f, 0xfd]) {
+            Compression::Zstd
+        } else {
+            Compression::None
+        }
+    }
+
+    /// File-name suffix for output compressed this way.
+    pub fn suffix(self) -> &'static str {
+        match self {
+            Compression::None => "",
+            Compression::Gzip => ".gz",
+            Compression::Zstd => ".zst",
+        }
+    }
+}
+
+/// One input, as discovered.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// The name used in messages and ids (the path as given, or `-`).
+    pub name: PathBuf,
+    /// Where the bytes are read from (differs from `name` for stdin, which is
+    /// spooled to a temporary file so it can be read twice).
+    pub path: PathBuf,
+    /// Framing.
+    pub kind: SourceKind,
+    /// Compression found at discovery.
+    pub compression: Compression,
+    /// Size on disk, for progress and for noticing changes between passes.
+    pub size: u64,
+    /// Modification time, for noticing changes between passes.
+    pub modified: Option<SystemTime>,
+}
+
+impl Source {
+    /// Opens the source, decoding compression; compressed bytes read are added
+    /// to `consumed`.
+    pub fn open(&self, consumed: Arc<AtomicU64>) -> Result<Box<dyn BufRead + Send>> {
+        open_decoded(&self.path, self.compression, consumed)
+    }
+
+    /// Errors if the file changed since discovery (size or mtime).
+    pub fn check_unchanged(&self) -> Result<()> {
+        let meta =
+            std::fs::metadata(&self.path).map_err(|e| Error::io("reading", &self.name, e))?;
+        if meta.len() != self.size || meta.modified().ok() != self.modified {
+            return Err(Error::InputChanged {
+                path: self.name.clone(),
+                detail: format!("size was {} bytes, now {}", self.size, meta.len()),
+            });
+        }
+        Ok(())
+    }
+}
+
+const BUF_SIZE: usize = 1 << 20;
+
+/// Counts bytes read from the file (compressed bytes), for progress.
+struct CountingReader {
+    inner: File,
+    consumed: Arc<AtomicU64>,
+}
+
+impl Read for CountingReader {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.consumed.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
+    }
+}
+
+fn open_decoded(
+    path: &Path,
+    compression: Compression,
+    consumed: Arc<AtomicU64>,
+) -> Result<Box<dyn BufRead + Send>> {
+    let file = File::open(path).map_err(|e| Error::io("opening", path, e))?;
+    let reader = BufReader::with_capacity(
+        BUF_SIZE,
+        CountingReader {
+            inner: file,
+            consumed,
+        },
+    );
+    Ok(match compression {
+        Compression::None => Box::new(reader),
+        Compression::Gzip => Box::new(BufReader::with_capacity(
+            BUF_SIZE,
+            flate2::bufread::MultiGzDecoder::new(reader),
+        )),
+        Compression::Zstd => {
+            let decoder = zstd::stream::read::Decoder::with_buffer(reader)
+                .map_err(|e| Error::io("opening zstd stream", path, e))?;
+            Box::new(BufReader::with_capacity(BUF_SIZE, decoder))
+        }
+    })
+}
+
+fn sniff(path: &Path) -> Result<Compression> {
+    let mut file = File::open(path).map_err(|e| Error::io("opening", path, e))?;
+    let mut magic = [0u8; 4];
+    let mut got = 0;
+    while got < magic.len() {
+        match file.read(&mut magic[got..]) {
+            Ok(0) => break,
+            Ok(n) => got += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Error::io("reading", path, e)),
+        }
+    }
+    Ok(Compression::detect(&magic[..got]))
+}
+
+/// Strips a compression suffix, so `x.jsonl.gz` is judged as `x.jsonl`.
+fn base_name(path: &Path) -> String {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for suffix in [".gz", ".zst", ".zstd"] {
+        if let Some(stripped) = name.strip_suffix(suffix) {
+            return stripped.to_string();
+        }
+    }
+    name
+}
+
+fn kind_by_name(path: &Path) -> Option<SourceKind> {
+    let base = base_name(path);
+    if base.ends_with(".jsonl") || base.ends_with(".ndjson") {
+        Some(SourceKind::Jsonl)
+    } else if base.ends_with(".txt") {
+        Some(SourceKind::Text)
+    } else {
+        None
+    }
+}
+
+fn source_for_file(name: PathBuf, path: PathBuf, kind: SourceKind) -> Result<Source> {
+    let meta = std::fs::metadata(&path).map_err(|e| Error::io("reading", &name, e))?;
+    let compression = sniff(&path)?;
+    Ok(Source {
+        name,
+        path,
+        kind,
+        compression,
+        size: meta.len(),
+        modified: meta.modified().ok(),
+    })
+}
+
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io("listing", dir, e))?
+        .map(|e| e.map(|e| e.path()))
+        .collect::<io::Result<_>>()
+        .map_err(|e| Error::io("listing", dir, e))?;
+    entries.sort();
+    for entry in entries {
+        // Hidden files (editor swap files, our own temporaries) are not input.
+        if entry
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'))
+        {
+            continue;
+        }
+        if entry.is_dir() {
+            walk(&entry, out)?;
+        } else if kind_by_name(&entry).is_some() {
+            out.push(entry);
+        }
+    }
+    Ok(())
+}
+
+/// Expands the command-line inputs into sources, in a deterministic order:
+/// inputs as given, directories walked in sorted path order. `stdin_spool` is
+/// where `-` was spooled (see [`spool_stdin`]).
+pub fn discover(inputs: &[PathBuf], stdin_spool: Option<&Path>) -> Result<Vec<Source>> {
+    let mut sources = Vec::new();
+    for input in inputs {
+        if input.as_os_str() == "-" {
+            let spool = stdin_spool
+                .ok_or_else(|| Error::Config("stdin (-) given but not spooled".into()))?;
+            sources.push(source_for_file(
+                input.clone(),
+                spool.to_path_buf(),
+                SourceKind::Jsonl,
+            )?);
+        } else if input.is_dir() {
+            let mut files = Vec::new();
+            walk(input, &mut files)?;
+            for file in files {
+                let kind = kind_by_name(&file).unwrap_or(SourceKind::Jsonl);
+                sources.push(source_for_file(file.clone(), file, kind)?);
+            }
+        } else if input.exists() {
+            // A file named explicitly is JSONL unless it is called *.txt.
+            let kind = kind_by_name(input).unwrap_or(SourceKind::Jsonl);
+            sources.push(source_for_file(input.clone(), input.clone(), kind)?);
+        } else {
+            return Err(Error::io(
+                "opening",
+                input,
+                io::Error::new(io::ErrorKind::NotFound, "no such file or directory"),
+            ));
+        }
+    }
+    Ok(sources)
+}
+
+/// Copies stdin to `path` so that it can be read twice (once to sign, once to write
+/// the kept records).
+pub fn spool_stdin(path: &Path) -> Result<u64> {
+    let mut out = File::create(path).map_err(|e| Error::io("creating", path, e))?;
+    io::copy(&mut io::stdin().lock(), &mut out).map_err(|e| Error::io("spooling stdin to", path, e))
+}
+
+/// What the reader found at one position of the input.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecordStatus {
+    /// Bytes to parse.
+    Ok,
+    /// Longer than the limit; its bytes were not kept.
+    TooLarge,
+    /// The compressed stream broke here; nothing after it in this file was read.
+    Truncated,
+}
+
+/// One record's place in a [`Block`].
+#[derive(Debug, Clone, Copy)]
+pub struct RawRecord {
+    /// Index of its source in the discovered list.
+    pub source: u32,
+    /// 1-based line number (1 for text files).
+    pub line: u64,
+    /// Byte range of the content (without the line terminator) in `Block::data`.
+    pub start: usize,
+    /// End of the content.
+    pub end: usize,
+    /// End including the line terminator, if any.
+    pub end_with_terminator: usize,
+    /// Whether the bytes are usable.
+    pub status: RecordStatus,
+}
+
+/// A batch of records read sequentially, processed in parallel.
+#[derive(Debug, Default)]
+pub struct Block {
+    /// Raw bytes of the records.
+    pub data: Vec<u8>,
+    /// The records, in input order.
+    pub records: Vec<RawRecord>,
+    /// Whitespace-only lines passed over (not documents).
+    pub blank_lines: u64,
+}
+
+impl Block {
+    /// The content bytes of a record (no terminator).
+    pub fn content(&self, r: &RawRecord) -> &[u8] {
+        &self.data[r.start..r.end]
+    }
+
+    /// The record exactly as it was in the input, terminator included.
+    pub fn raw_line(&self, r: &RawRecord) -> &[u8] {
+        &self.data[r.start..r.end_with_terminator]
+    }
+}
+
+/// Streams the records of a list of sources as blocks of about `block_bytes`.
+///
+/// Reading goes through sources in order; a failure to read a compressed stream
+/// becomes a [`RecordStatus::Truncated`] record (policy decides later whether that
+/// is fatal); other I/O errors are returned.
+pub struct RecordReader<'a> {
+    sources: &'a [Source],
+    max_record_bytes: usize,
+    block_bytes: usize,
+    current: usize,
+    reader: Option<Box<dyn BufRead + Send>>,
+    line: u64,
+    consumed: Arc<AtomicU64>,
+}
+
+impl<'a> RecordReader<'a> {
+    /// A reader over `sources`, with the record size limit and target block size.
+    pub fn new(sources: &'a [Source], max_record_bytes: usize, block_bytes: usize) -> Self {
+        RecordReader {
+            sources,
+            max_record_bytes,
+            block_bytes,
+            current: 0,
+            reader: None,
+            line: 0,
+            consumed: Arc::new(AtomicU64::new(0)),
+        }
+    }
+
+    /// Fills the next block. Returns `Ok(None)` at the end of all sources.
+    pub fn next_block(&mut self) -> Result<Option<Block>> {
+        let mut block = Block {
+            data: Vec::with_capacity(self.block_bytes + self.block_bytes / 8),
+            ..Block::default()
+        };
+        while block.data.len() < self.block_bytes && block.records.len() < 1 << 16 {
+            if self.current >= self.sources.len() {
+                break;
+            }
+            if !self.read_one(&mut block)? {
+                self.current += 1;
+                self.reader = None;
+            }
+        }
+        if block.records.is_empty() && block.blank_lines == 0 && self.current >= self.sources.len()
+        {
+            return Ok(None);
+        }
+        Ok(Some(block))
+    }
+
+    /// Reads one record of the current source into the block; false at its end.
+    fn read_one(&mut self, block: &mut Block) -> Result<bool> {
+        let source = &self.sources[self.current];
+        if self.reader.is_none() {
+            self.reader = Some(source.open(self.consumed.clone())?);
+            self.line = 0;
+        }
+        let reader = self.reader.as_mut().expect("opened above");
+        let index = self.current as u32;
+        match source.kind {
+            SourceKind::Text => {
+                if self.line > 0 {
+                    return Ok(false);
+                }
+                self.line = 1;
+                let start = block.data.len();
+                let limit = self.max_record_bytes as u64;
+                let read = reader.take(limit + 1).read_to_end(&mut block.data);
+                let status = match read {
+                    Ok(n) if n as u64 > limit => RecordStatus::TooLarge,
+                    Ok(_) => RecordStatus::Ok,
+                    Err(e) if source.compression == Compression::None => {
+                        return Err(Error::io("reading", &source.name, e))
+                    }
+                    Err(_) => RecordStatus::Truncated,
+                };
+                if status != RecordStatus::Ok {
+                    block.data.truncate(start);
+                }
+                let end = block.data.len();
+                block.records.push(RawRecord {
+                    source: index,
+                    line: 1,
+                    start,
+                    end,
+                    end_with_terminator: end,
+                    status,
+                });
+                Ok(true)
+            }
+            SourceKind::Jsonl => loop {
+                let start = block.data.len();
+                match read_line_capped(reader, &mut block.data, self.max_record_bytes) {
+                    Ok(LineRead::Eof) => return Ok(false),
+                    Ok(LineRead::Line { terminator }) => {
+                        self.line += 1;
+                        let end_with_terminator = block.data.len();
+                        let end = end_with_terminator - terminator;
+                        if block.data[start..end].iter().all(u8::is_ascii_whitespace) {
+                            block.data.truncate(start);
+                            block.blank_lines += 1;
+                            continue;
+                        }
+                        block.records.push(RawRecord {
+                            source: index,
+                            line: self.line,
+                            start,
+                            end,
+                            end_with_terminator,
+                            status: RecordStatus::Ok,
+                        });
+                        return Ok(true);
+                    }
+                    Ok(LineRead::TooLarge) => {
+                        self.line += 1;
+                        block.data.truncate(start);
+                        block.records.push(RawRecord {
+                            source: index,
+                            line: self.line,
+                            start,
+                            end: start,
+                            end_with_terminator: start,
+                            status: RecordStatus::TooLarge,
+                        });
+                        return Ok(true);
+                    }
+                    Err(e) => {
+                        if source.compression == Compression::None {
+                            return Err(Error::io("reading", &source.name, e));
+                        }
+                        // A broken compressed stream: the record being read is lost
+                        // and nothing after it is reachable.
+                        self.line += 1;
+                        block.data.truncate(start);
+                        block.records.push(RawRecord {
+                            source: index,
+                            line: self.line,
+                            start,
+                            end: start,
+                            end_with_terminator: start,
+                            status: RecordStatus::Truncated,
+                        });
+                        // Make the next call move to the next source.
+                        self.reader = Some(Box::new(io::empty()));
+                        return Ok(true);
+                    }
+                }
+            },
+        }
+    }
+
+    /// A shared counter of the (compressed) input bytes read so far, for progress.
+    pub fn consumed(&self) -> Arc<AtomicU64> {
+        self.consumed.clone()
+    }
+}
+
+enum LineRead {
+    Eof,
+    /// A line was appended; `terminator` is 0, 1 (`\n`) or 2 (`\r\n`) bytes.
+    Line {
+        terminator: usize,
+    },
+    /// The line was longer than the cap; it was consumed but not kept.
+    TooLarge,
+}
+
+/// Appends one line (terminator included) to `out`, never holding more than
+/// `cap` bytes of it: a longer line is consumed and reported as too large.
+fn read_line_capped(
+    reader: &mut dyn BufRead,
+    out: &mut Vec<u8>,
+    cap: usize,
+) -> io::Result<LineRead> {
+    let start = out.len();
+    let mut too_large = false;
+    let mut any = false;
+    loop {
+        let buf = match reader.fill_buf() {
+            Ok(b) => b,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if buf.is_empty() {
+            break;
+        }
+        any = true;
+        let (take, done) = match memchr::memchr(b'\n', buf) {
+            Some(pos) => (pos + 1, true),
+            None => (buf.len(), false),
+        };
+        if !too_large {
+            if out.len() - start + take > cap + 2 {
+                too_large = true;
+                out.truncate(start);
+            } else {
+                out.extend_from_slice(&buf[..take]);
+            }
+        }
+        reader.consume(take);
+        if done {
+            break;
+        }
+    }
+    if !any {
+        return Ok(LineRead::Eof);
+    }
+    if too_large {
+        return Ok(LineRead::TooLarge);
+    }
+    let line = &out[start..];
+    let terminator = if line.ends_with(b"\r\n") {
+        2
+    } else if line.ends_with(b"\n") {
+        1
+    } else {
+        0
+    };
+    if line.len() - terminator > cap {
+        out.truncate(start);
+        return Ok(LineRead::TooLarge);
+    }
+    Ok(LineRead::Line { terminator })
+}
+
+/// Where the text and id live in a JSON record: dotted paths such as `text` or
+/// `meta.content`.
+#[derive(Debug, Clone)]
+pub struct FieldPaths {
+    text: Vec<String>,
+    id: Option<Vec<String>>,
+}
+
+impl FieldPaths {
+    /// Paths from dotted strings; `id` may be absent from records (then the id is
+    /// `<file>:<line>`).
+    pub fn new(text: &str, id: &str) -> Result<Self> {
+        let split = |s: &str| -> Result<Vec<String>> {
+            if s.is_empty() || s.split('.').any(str::is_empty) {
+                return Err(Error::Config(format!("invalid field path {s:?}")));
+            }
+            Ok(s.split('.').map(str::to_string).collect())
+        };
+        Ok(FieldPaths {
+            text: split(text)?,
+            id: if id.is_empty() {
+                None
+            } else {
+                Some(split(id)?)
+            },
+        })
+    }
+}
+
+/// A record that could not be used: why, and a message.
+#[derive(Debug, Clone)]
+pub struct BadRecord {
+    /// Category.
+    pub reason: BadRecordReason,
+    /// Details for the user.
+    pub detail: String,
+}
+
+impl BadRecord {
+    fn new(reason: BadRecordReason, detail: impl Into<String>) -> Self {
+        BadRecord {
+            reason,
+            detail: detail.into(),
+        }
+    }
+}
+
+/// The JSON-encoded id of a record, borrowed from the record when present.
+pub enum RecordId<'a> {
+    /// The id field's JSON value, verbatim (a string keeps its quotes).
+    Json(&'a str),
+    /// No id field: the caller makes `<file>:<line>`.
+    Missing,
+}
+
+/// Extracts the text (into `text`, reused across calls) and the id of a JSONL
+/// record.
+///
+/// ```
+/// use shingle::input::{extract_json, FieldPaths, RecordId};
+/// let paths = FieldPaths::new("doc.body", "id").unwrap();
+/// let mut text = String::new();
+/// let id = extract_json(br#"{"id": 7, "doc": {"body": "caf\u00e9"}}"#, &paths, &mut text).unwrap();
+/// assert_eq!(text, "café");
+/// assert!(matches!(id, RecordId::Json("7")));
+/// ```
+pub fn extract_json<'a>(
+    line: &'a [u8],
+    paths: &FieldPaths,
+    text: &mut String,
+) -> std::result::Result<RecordId<'a>, BadRecord> {
+    let line = std::str::from_utf8(line).map_err(|e| {
+        BadRecord::new(
+            BadRecordReason::InvalidUtf8,
+            format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+        )
+    })?;
+    text.clear();
+    let mut found = Found {
+        text,
+        text_state: TextState::Missing,
+        id: None,
+    };
+    let mut de = serde_json::Deserializer::from_str(line);
+    let walk = Walk {
+        text: Some(&paths.text),
+        id: paths.id.as_deref(),
+        found: &mut found,
+    };
+    walk.deserialize(&mut de)
+        .and_then(|_| de.end())
+        .map_err(|e| BadRecord::new(BadRecordReason::MalformedJson, json_error(&e)))?;
+    match found.text_state {
+        TextState::Missing => Err(BadRecord::new(
+            BadRecordReason::MissingText,
+            format!("no field {:?}", paths.text.join(".")),
+        )),
+        TextState::NotString(kind) => Err(BadRecord::new(
+            BadRecordReason::TextNotString,
+            format!("field {:?} is {kind}, not a string", paths.text.join(".")),
+        )),
+        TextState::Found => Ok(match found.id {
+            Some(raw) => RecordId::Json(raw.get()),
+            None => RecordId::Missing,
+        }),
+    }
+}
+
+fn json_error(e: &serde_json::Error) -> String {
+    // serde_json reports "line 1 column N" of our single line: keep only the column.
+    let msg = e.to_string();
+    match msg.rfind(" at line ") {
+        Some(pos) => format!("{} (column {})", &msg[..pos], e.column()),
+        None => msg,
+    }
+}
+
+enum TextState {
+    Missing,
+    NotString(&'static str),
+    Found,
+}
+
+struct Found<'t, 'de> {
+    text: &'t mut String,
+    text_state: TextState,
+    id: Option<&'de RawValue>,
+}
+
+/// Walks one JSON object, following the remaining parts of the text and id paths.
+struct Walk<'p, 'f, 't, 'de> {
+    text: Option<&'p [String]>,
+    id: Option<&'p [String]>,
+    found: &'f mut Found<'t, 'de>,
+}
+
+impl<'de> DeserializeSeed<'de> for Walk<'_, '_, '_, 'de> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Walk<'_, '_, '_, 'de> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            let text_next = self.text.filter(|p| p[0] == key.as_ref()).map(|p| &p[1..]);
+            let id_next = self.id.filter(|p| p[0] == key.as_ref()).map(|p| &p[1..]);
+            match (text_next, id_next) {
+                (Some([]), _) => {
+                    map.next_value_seed(TextValue {
+                        found: &mut *self.found,
+                    })?;
+                }
+                (None, Some([])) => {
+                    self.found.id = Some(map.next_value::<&'de RawValue>()?);
+                }
+                (None, None) => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+                (text, id) => {
+                    map.next_value_seed(Nested {
+                        text: text.filter(|p| !p.is_empty()),
+                        id: id.filter(|p| !p.is_empty()),
+                        found: &mut *self.found,
+                    })?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A value on a path: descend if it is an object, otherwise ignore it.
+struct Nested<'p, 'f, 't, 'de> {
+    text: Option<&'p [String]>,
+    id: Option<&'p [String]>,
+    found: &'f mut Found<'t, 'de>,
+}
+
+impl<'de> DeserializeSeed<'de> for Nested<'_, '_, '_, 'de> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Nested<'_, '_, '_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        Walk {
+            text: self.text,
+            id: self.id,
+            found: self.found,
+        }
+        .visit_map(map)
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+/// The text value: copied into the reusable buffer if it is a string, otherwise
+/// noted as the wrong type.
+struct TextValue<'f, 't, 'de> {
+    found: &'f mut Found<'t, 'de>,
+}
+
+impl<'de> DeserializeSeed<'de> for TextValue<'_, '_, 'de> {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> TextValue<'_, '_, 'de> {
+    fn not_string(self, kind: &'static str) {
+        if !matches!(self.found.text_state, TextState::Found) {
+            self.found.text_state = TextState::NotString(kind);
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for TextValue<'_, '_, 'de> {
+    type Value = ();
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a string")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
+        self.found.text.clear();
+        self.found.text.push_str(v);
+        self.found.text_state = TextState::Found;
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        self.not_string("an object");
+        Ok(())
+    }
+    fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        self.not_string("an array");
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        self.not_string("a boolean");
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        self.not_string("a number");
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        self.not_string("a number");
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        self.not_string("a number");
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        self.not_string("null");
+        Ok(())
+    }
+}
+
+/// Checks that a text file's bytes are UTF-8 and returns them as text.
+pub fn text_file_content(bytes: &[u8]) -> std::result::Result<&str, BadRecord> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        BadRecord::new(
+            BadRecordReason::InvalidUtf8,
+            format!("invalid UTF-8 at byte {}", e.valid_up_to()),
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn paths() -> FieldPaths {
+        FieldPaths::new("text", "id").unwrap()
+    }
+
+    fn extract(line: &str) -> std::result::Result<(String, Option<String>), BadRecordReason> {
+        let mut text = String::new();
+        let id = extract_json(line.as_bytes(), &paths(), &mut text).map_err(|b| b.reason)?;
+        Ok((
+            text,
+            match id {
+                RecordId::Json(s) => Some(s.to_string()),
+                RecordId::Missing => None,
+            },
+        ))
+    }
+
+    #[test]
+    fn extracts_text_and_id() {
+        let (t, id) = extract(r#"{"id":"a-1","x":[1,{"text":"no"}],"text":"line\none"}"#).unwrap();
+        assert_eq!(t, "line\none");
+        assert_eq!(id.as_deref(), Some("\"a-1\""));
+        let (_, id) = extract(r#"{"text":"x"}"#).unwrap();
+        assert_eq!(id, None);
+        let (_, id) = extract(r#"{"text":"x", "id": 12}"#).unwrap();
+        assert_eq!(id.as_deref(), Some("12"));
+    }
+
+    #[test]
+    fn nested_paths() {
+        let p = FieldPaths::new("a.b.c", "meta.id").unwrap();
+        let mut text = String::new();
+        let id = extract_json(
+            br#"{"a":{"x":1,"b":{"c":"deep"}},"meta":{"id":"m1"},"a2":3}"#,
+            &p,
+            &mut text,
+        )
+        .unwrap();
+        assert_eq!(text, "deep");
+        assert!(matches!(id, RecordId::Json("\"m1\"")));
+        assert!(FieldPaths::new("a..b", "").is_err());
+    }
+
+    #[test]
+    fn bad_records_are_classified() {
+        assert_eq!(
+            extract(r#"{"text": "x""#),
+            Err(BadRecordReason::MalformedJson)
+        );
+        assert_eq!(extract(r#"["text"]"#), Err(BadRecordReason::MalformedJson));
+        assert_eq!(
+            extract(r#"{"text": "x"} trailing"#),
+            Err(BadRecordReason::MalformedJson)
+        );
+        assert_eq!(
+            extract(r#"{"body": "x"}"#),
+            Err(BadRecordReason::MissingText)
+        );
+        assert_eq!(
+            extract(r#"{"text": 5}"#),
+            Err(BadRecordReason::TextNotString)
+        );
+        assert_eq!(
+            extract(r#"{"text": null}"#),
+            Err(BadRecordReason::TextNotString)
+        );
+        assert_eq!(
+            extract(r#"{"text": {"a":1}}"#),
+            Err(BadRecordReason::TextNotString)
+        );
+        let mut text = String::new();
+        let err = extract_json(b"{\"text\": \"\xff\"}", &paths(), &mut text)
+            .err()
+            .unwrap();
+        assert_eq!(err.reason, BadRecordReason::InvalidUtf8);
+    }
+
+    #[test]
+    fn lines_keep_terminators_and_cap_size() {
+        let data = b"ab\r\ncd\n\nlong-line-here\nlast";
+        let mut reader = &data[..];
+        let mut out = Vec::new();
+        let mut seen = Vec::new();
+        loop {
+            let start = out.len();
+            match read_line_capped(&mut reader, &mut out, 8).unwrap() {
+                LineRead::Eof => break,
+                LineRead::Line { terminator } => seen.push((
+                    String::from_utf8(out[start..].to_vec()).unwrap(),
+                    terminator,
+                )),
+                LineRead::TooLarge => seen.push(("<big>".into(), 0)),
+            }
+        }
+        assert_eq!(
+            seen,
+            vec![
+                ("ab\r\n".to_string(), 2),
+                ("cd\n".to_string(), 1),
+                ("\n".to_string(), 1),
+                ("<big>".to_string(), 0),
+                ("last".to_string(), 0)
+            ]
+        );
+    }
+
+    #[test]
+    fn multi_member_gzip_and_zstd_read_whole() {
+        let dir = tempfile::tempdir().unwrap();
+        let gz = dir.path().join("x.jsonl.gz");
+        let mut bytes = Vec::new();
+        for part in ["{\"text\":\"one\"}\n", "{\"text\":\"two\"}\n"] {
+            let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+            enc.write_all(part.as_bytes()).unwrap();
+            bytes.extend(enc.finish().unwrap());
+        }
+        std::fs::write(&gz, &bytes).unwrap();
+        let zst = dir.path().join("renamed.jsonl");
+        std::fs::write(
+            &zst,
+            zstd::encode_all(&b"{\"text\":\"three\"}\n"[..], 3).unwrap(),
+        )
+        .unwrap();
+        let sources = discover(&[gz, zst], None).unwrap();
+        assert_eq!(sources[0].compression, Compression::Gzip);
+        assert_eq!(sources[1].compression, Compression::Zstd);
+        let mut reader = RecordReader::new(&sources, 1 << 20, 1 << 20);
+        let block = reader.next_block().unwrap().unwrap();
+        let lines: Vec<_> = block
+            .records
+            .iter()
+            .map(|r| block.content(r).to_vec())
+            .collect();
+        assert_eq!(
+            lines,
+            vec![
+                b"{\"text\":\"one\"}".to_vec(),
+                b"{\"text\":\"two\"}".to_vec(),
+                b"{\"text\":\"three\"}".to_vec()
+            ]
+        );
+    }
+
+    #[test]
+    fn truncated_gzip_becomes_a_truncated_record() {
+        let dir = tempfile::tempdir().unwrap();
+        let gz = dir.path().join("x.jsonl.gz");
+        let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+        for i in 0..2000 {
+            writeln!(enc, "{{\"text\":\"record number {i} with some words\"}}").unwrap();
+        }
+        let bytes = enc.finish().unwrap();
+        std::fs::write(&gz, &bytes[..bytes.len() / 2]).unwrap();
+        let sources = discover(&[gz], None).unwrap();
+        let mut reader = RecordReader::new(&sources, 1 << 20, 1 << 20);
+        let mut records = Vec::new();
+        while let Some(block) = reader.next_block().unwrap() {
+            records.extend(block.records);
+        }
+        let last = records.last().unwrap();
+        assert_eq!(last.status, RecordStatus::Truncated);
+        assert!(records[..records.len() - 1]
+            .iter()
+            .all(|r| r.status == RecordStatus::Ok));
+        assert_eq!(last.line as usize, records.len());
+    }
+}

@@ -1,0 +1,204 @@
+//! Locality-sensitive hashing by banding: documents that agree on all `r` rows of
+//! any of `b` bands become candidate pairs.
+//!
+//! Two documents with Jaccard similarity `s` become candidates with probability
+//!
+//! ```text
+//! P(s) = 1 − (1 − s^r)^b
+//! ```
+//!
+//! **Choosing b and r.** For a threshold `t` and K permutations, `shingle` picks the
+//! `(b, r)` with `b·r ≤ K` that minimizes the weighted error areas
+//!
+//! ```text
+//! E(b, r) = w_fp · ∫₀ᵗ P(s) ds  +  w_fn · ∫ₜ¹ (1 − P(s)) ds,    w_fp + w_fn = 1
+//! ```
+//!
+//! (the false-positive area below the threshold and the false-negative area above
+//! it). With verification on (the default), a false positive only costs one check,
+//! while a false negative is a duplicate left in the output, so the default weight
+//! is `w_fn = 0.95`; with `--verify none` it is 0.5 (the common choice in
+//! datasketch), since nothing filters false positives there.
+//!
+//! ```
+//! use shingle::lsh::LshParams;
+//! let p = LshParams::optimal(0.8, 128, 0.95);
+//! assert!(p.bands * p.rows <= 128);
+//! assert!(p.candidate_probability(0.85) > 0.99);
+//! assert!(p.candidate_probability(0.3) < 0.01);
+//! ```
+
+use xxhash_rust::xxh3::xxh3_64_with_seed;
+
+/// Banding parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LshParams {
+    /// Number of bands b.
+    pub bands: usize,
+    /// Rows (signature positions) per band r.
+    pub rows: usize,
+}
+
+/// Buckets larger than this are not expanded into all pairs (that is quadratic);
+/// their members are paired with the bucket's first member and with their
+/// neighbour in input order instead, which keeps them connected for clustering.
+pub const MAX_FULL_BUCKET: usize = 64;
+
+impl LshParams {
+    /// The `(b, r)` minimizing the weighted error areas (see module docs).
+    pub fn optimal(threshold: f64, num_perm: usize, fn_weight: f64) -> Self {
+        let fp_weight = 1.0 - fn_weight;
+        let mut best = LshParams { bands: 1, rows: 1 };
+        let mut best_error = f64::INFINITY;
+        for bands in 1..=num_perm {
+            for rows in 1..=num_perm / bands {
+                let p = LshParams { bands, rows };
+                let fp = integrate(|s| p.candidate_probability(s), 0.0, threshold);
+                let fn_ = integrate(|s| 1.0 - p.candidate_probability(s), threshold, 1.0);
+                let error = fp_weight * fp + fn_weight * fn_;
+                if error < best_error - 1e-12 {
+                    best_error = error;
+                    best = p;
+                }
+            }
+        }
+        best
+    }
+
+    /// Probability that two documents of Jaccard similarity `s` share a band.
+    pub fn candidate_probability(&self, s: f64) -> f64 {
+        1.0 - (1.0 - s.powi(self.rows as i32)).powi(self.bands as i32)
+    }
+
+    /// Signature positions used (b·r).
+    pub fn used_permutations(&self) -> usize {
+        self.bands * self.rows
+    }
+
+    /// Writes the `b` band keys of a signature into `out`. A band key is the xxh3
+    /// hash of the band's rows, salted with the band number so equal rows in
+    /// different bands do not collide.
+    pub fn band_keys(&self, signature: &[u32], out: &mut [u64]) {
+        debug_assert!(signature.len() >= self.used_permutations());
+        let mut bytes = [0u8; 4 * 64];
+        for (band, key) in out.iter_mut().enumerate().take(self.bands) {
+            let rows = &signature[band * self.rows..(band + 1) * self.rows];
+            if rows.len() <= 64 {
+                for (chunk, v) in bytes.chunks_exact_mut(4).zip(rows) {
+                    chunk.copy_from_slice(&v.to_le_bytes());
+                }
+                *key = xxh3_64_with_seed(&bytes[..4 * rows.len()], band as u64);
+            } else {
+                let long: Vec<u8> = rows.iter().flat_map(|v| v.to_le_bytes()).collect();
+                *key = xxh3_64_with_seed(&long, band as u64);
+            }
+        }
+    }
+}
+
+/// Midpoint-rule integral; P(s) is smooth, 200 steps are plenty.
+fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
+    let steps = 200;
+    let h = (b - a) / steps as f64;
+    (0..steps).map(|i| f(a + (i as f64 + 0.5) * h)).sum::<f64>() * h
+}
+
+/// Candidate pairs `(i, j)` with `i < j` from band keys.
+///
+/// `keys` holds, for band `band`, the key of every document in `docs` (same
+/// order). Pairs are appended to `pairs`; they may repeat across bands, callers
+/// sort and deduplicate.
+pub fn bucket_band(keys: &mut [(u64, u32)], pairs: &mut Vec<(u32, u32)>) {
+    keys.sort_unstable();
+    let mut start = 0;
+    while start < keys.len() {
+        let key = keys[start].0;
+        let mut end = start + 1;
+        while end < keys.len() && keys[end].0 == key {
+            end += 1;
+        }
+        let bucket = &keys[start..end];
+        if bucket.len() <= MAX_FULL_BUCKET {
+            for (x, &(_, i)) in bucket.iter().enumerate() {
+                for &(_, j) in &bucket[x + 1..] {
+                    pairs.push((i, j));
+                }
+            }
+        } else {
+            let first = bucket[0].1;
+            for w in bucket.windows(2) {
+                pairs.push((first, w[1].1));
+                if w[0].1 != first {
+                    pairs.push((w[0].1, w[1].1));
+                }
+            }
+        }
+        start = end;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn balanced_weights_reproduce_the_usual_choice() {
+        // datasketch's choice for t = 0.8, K = 128 with equal weights.
+        assert_eq!(
+            LshParams::optimal(0.8, 128, 0.5),
+            LshParams { bands: 9, rows: 13 }
+        );
+    }
+
+    #[test]
+    fn recall_weighted_choice_finds_pairs_at_threshold() {
+        let p = LshParams::optimal(0.8, 128, 0.95);
+        assert!(p.used_permutations() <= 128);
+        assert!(p.candidate_probability(0.8) > 0.93, "{p:?}");
+        assert!(p.candidate_probability(0.5) < 0.1, "{p:?}");
+    }
+
+    #[test]
+    fn probability_is_monotone() {
+        let p = LshParams { bands: 16, rows: 8 };
+        let mut last = 0.0;
+        for i in 0..=100 {
+            let v = p.candidate_probability(i as f64 / 100.0);
+            assert!(v >= last);
+            last = v;
+        }
+        assert_eq!(p.candidate_probability(1.0), 1.0);
+        assert_eq!(p.candidate_probability(0.0), 0.0);
+    }
+
+    #[test]
+    fn band_keys_differ_by_band_and_rows() {
+        let p = LshParams { bands: 2, rows: 2 };
+        let mut k = [0u64; 2];
+        p.band_keys(&[1, 2, 1, 2], &mut k);
+        assert_ne!(k[0], k[1], "same rows in two bands must not share a key");
+        let mut k2 = [0u64; 2];
+        p.band_keys(&[1, 2, 1, 3], &mut k2);
+        assert_eq!(k[0], k2[0]);
+        assert_ne!(k[1], k2[1]);
+    }
+
+    #[test]
+    fn buckets_pair_members() {
+        let mut keys = vec![(5, 0), (7, 1), (5, 2), (5, 3)];
+        let mut pairs = Vec::new();
+        bucket_band(&mut keys, &mut pairs);
+        pairs.sort_unstable();
+        assert_eq!(pairs, vec![(0, 2), (0, 3), (2, 3)]);
+    }
+
+    #[test]
+    fn large_buckets_stay_connected_without_quadratic_pairs() {
+        let n = 1000u32;
+        let mut keys: Vec<(u64, u32)> = (0..n).map(|i| (1, i)).collect();
+        let mut pairs = Vec::new();
+        bucket_band(&mut keys, &mut pairs);
+        assert!(pairs.len() < 2 * n as usize);
+        assert!((1..n).all(|j| pairs.contains(&(0, j))));
+    }
+}

@@ -1,0 +1,191 @@
+//! Writing results so that a crash never leaves a file that looks complete.
+//!
+//! Every output is written to a hidden temporary file beside its destination
+//! (`.NAME.tmp-PID`), flushed and fsynced, and renamed into place only when the
+//! whole run has succeeded. A run commits its files in a fixed order with
+//! `stats.json` last, so the presence of `stats.json` marks a complete result.
+//! Temporaries of a failed run are removed.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
+use crate::input::Compression;
+
+enum Encoder {
+    Plain(BufWriter<File>),
+    Gzip(flate2::write::GzEncoder<BufWriter<File>>),
+    Zstd(zstd::stream::write::Encoder<'static, BufWriter<File>>),
+}
+
+/// A file being written under a temporary name.
+pub struct AtomicWriter {
+    encoder: Option<Encoder>,
+    staged: Staged,
+}
+
+/// A finished temporary file waiting to be renamed into place. Dropping it
+/// without [`Staged::commit`] deletes the temporary.
+pub struct Staged {
+    tmp: PathBuf,
+    dest: PathBuf,
+    done: bool,
+}
+
+impl AtomicWriter {
+    /// Starts writing what will become `dest`, compressed as asked.
+    pub fn create(dest: &Path, compression: Compression) -> Result<Self> {
+        let name = dest
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = dest.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+        let file = File::create(&tmp).map_err(|e| Error::io("creating", &tmp, e))?;
+        let buffered = BufWriter::with_capacity(1 << 20, file);
+        let encoder = match compression {
+            Compression::None => Encoder::Plain(buffered),
+            Compression::Gzip => Encoder::Gzip(flate2::write::GzEncoder::new(
+                buffered,
+                flate2::Compression::new(6),
+            )),
+            Compression::Zstd => Encoder::Zstd(
+                zstd::stream::write::Encoder::new(buffered, 3)
+                    .map_err(|e| Error::io("creating", &tmp, e))?,
+            ),
+        };
+        Ok(AtomicWriter {
+            encoder: Some(encoder),
+            staged: Staged {
+                tmp,
+                dest: dest.to_path_buf(),
+                done: false,
+            },
+        })
+    }
+
+    /// Finishes compression, flushes and fsyncs; the file is then staged.
+    pub fn finish(mut self) -> Result<Staged> {
+        let encoder = self.encoder.take().expect("finish called once");
+        let tmp = self.staged.tmp.clone();
+        let io_err = |e: io::Error| Error::io("writing", &tmp, e);
+        let buffered = match encoder {
+            Encoder::Plain(w) => w,
+            Encoder::Gzip(w) => w.finish().map_err(io_err)?,
+            Encoder::Zstd(w) => w.finish().map_err(io_err)?,
+        };
+        let file = buffered
+            .into_inner()
+            .map_err(|e| Error::io("writing", &tmp, e.into_error()))?;
+        file.sync_all().map_err(io_err)?;
+        let staged = Staged {
+            tmp: std::mem::take(&mut self.staged.tmp),
+            dest: std::mem::take(&mut self.staged.dest),
+            done: false,
+        };
+        self.staged.done = true;
+        Ok(staged)
+    }
+
+    fn inner(&mut self) -> &mut dyn Write {
+        match self.encoder.as_mut().expect("not finished") {
+            Encoder::Plain(w) => w,
+            Encoder::Gzip(w) => w,
+            Encoder::Zstd(w) => w,
+        }
+    }
+
+    /// Where the file will end up.
+    pub fn destination(&self) -> &Path {
+        &self.staged.dest
+    }
+}
+
+impl Write for AtomicWriter {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.inner().write(buf)
+    }
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        self.inner().write_all(buf)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner().flush()
+    }
+}
+
+impl Staged {
+    /// Where the file will end up.
+    pub fn destination(&self) -> &Path {
+        &self.dest
+    }
+
+    /// Renames the temporary into place.
+    pub fn commit(mut self) -> Result<()> {
+        std::fs::rename(&self.tmp, &self.dest)
+            .map_err(|e| Error::io("renaming into", &self.dest, e))?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        if !self.done && !self.tmp.as_os_str().is_empty() {
+            let _ = std::fs::remove_file(&self.tmp);
+        }
+    }
+}
+
+/// Writes `value` as one line of JSON.
+pub fn write_json_line<W: Write + ?Sized, T: serde::Serialize>(
+    out: &mut W,
+    value: &T,
+) -> io::Result<()> {
+    serde_json::to_writer(&mut *out, value).map_err(io::Error::other)?;
+    out.write_all(b"\n")
+}
+
+/// Writes a file atomically in one go (small files such as `stats.json`).
+pub fn write_pretty_json<T: serde::Serialize>(dest: &Path, value: &T) -> Result<Staged> {
+    let mut w = AtomicWriter::create(dest, Compression::None)?;
+    serde_json::to_writer_pretty(&mut w, value)
+        .map_err(|e| Error::io("writing", dest, io::Error::other(e)))?;
+    w.write_all(b"\n")
+        .map_err(|e| Error::io("writing", dest, e))?;
+    w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn nothing_appears_until_commit() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out.jsonl");
+        let mut w = AtomicWriter::create(&dest, Compression::None).unwrap();
+        w.write_all(b"hello\n").unwrap();
+        assert!(!dest.exists());
+        let staged = w.finish().unwrap();
+        assert!(!dest.exists());
+        staged.commit().unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), b"hello\n");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
+    }
+
+    #[test]
+    fn abandoned_files_leave_no_trace() {
+        let dir = tempfile::tempdir().unwrap();
+        let dest = dir.path().join("out.jsonl.gz");
+        {
+            let mut w = AtomicWriter::create(&dest, Compression::Gzip).unwrap();
+            w.write_all(b"partial").unwrap();
+            let _staged = w.finish().unwrap();
+        }
+        {
+            let mut w = AtomicWriter::create(&dest, Compression::Zstd).unwrap();
+            w.write_all(b"partial").unwrap();
+        }
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
+    }
+}

@@ -1,0 +1,307 @@
+//! Files `shingle` writes for itself, and how they are framed.
+//!
+//! Every such file starts with a header:
+//!
+//! ```text
+//! magic      8 bytes   e.g. b"SHGLDOCS"
+//! version    u32 LE    format version of this kind of file
+//! meta_len   u32 LE    length of the metadata (at most 1 MiB)
+//! meta       bincode   the parameters that produced the file (fixed-int encoding)
+//! meta_hash  u64 LE    xxh3-64 of meta
+//! ```
+//!
+//! followed by fixed-width little-endian data that can be read without parsing.
+//! This is the only module that uses `bincode`: it is pinned at 1.3.3, which its
+//! authors declared complete and which gets no further releases
+//! (RUSTSEC-2025-0141). It is used for small metadata only, always with a size
+//! limit on decode, so a corrupt length cannot make it allocate without bound.
+//!
+//! Opening a file with the wrong magic, a different version, a corrupt header or
+//! other parameters than expected is an [`Error::Format`], never a panic.
+
+use std::fs::File;
+use std::io::{BufWriter, Read, Write};
+use std::os::unix::fs::FileExt;
+use std::path::{Path, PathBuf};
+
+use bincode::Options;
+use serde::{de::DeserializeOwned, Serialize};
+use xxhash_rust::xxh3::xxh3_64;
+
+use crate::error::{Error, Result};
+use crate::sketch::SketchParams;
+
+/// Largest metadata block accepted when reading a header.
+pub const MAX_META_BYTES: u32 = 1 << 20;
+
+fn bincode_options() -> impl Options {
+    bincode::DefaultOptions::new()
+        .with_fixint_encoding()
+        .with_little_endian()
+        .with_limit(MAX_META_BYTES as u64)
+        .reject_trailing_bytes()
+}
+
+/// Writes a header; returns its length in bytes.
+pub fn write_header<W: Write, P: Serialize>(
+    out: &mut W,
+    magic: &[u8; 8],
+    version: u32,
+    params: &P,
+) -> std::io::Result<u64> {
+    let meta = bincode_options()
+        .serialize(params)
+        .map_err(std::io::Error::other)?;
+    out.write_all(magic)?;
+    out.write_all(&version.to_le_bytes())?;
+    out.write_all(&(meta.len() as u32).to_le_bytes())?;
+    out.write_all(&meta)?;
+    out.write_all(&xxh3_64(&meta).to_le_bytes())?;
+    Ok(8 + 4 + 4 + meta.len() as u64 + 8)
+}
+
+/// Reads and checks a header; returns the parameters and the header length.
+pub fn read_header<R: Read, P: DeserializeOwned>(
+    input: &mut R,
+    path: &Path,
+    magic: &[u8; 8],
+    version: u32,
+) -> Result<(P, u64)> {
+    let format = |detail: String| Error::Format {
+        path: path.to_path_buf(),
+        detail,
+    };
+    let mut fixed = [0u8; 16];
+    input
+        .read_exact(&mut fixed)
+        .map_err(|_| format("too short to be a shingle file".into()))?;
+    if &fixed[..8] != magic {
+        return Err(format(format!(
+            "not a shingle {} file (bad magic)",
+            String::from_utf8_lossy(magic)
+        )));
+    }
+    let found = u32::from_le_bytes(fixed[8..12].try_into().expect("4 bytes"));
+    if found != version {
+        return Err(format(format!(
+            "format version {found}, but this shingle reads version {version}"
+        )));
+    }
+    let meta_len = u32::from_le_bytes(fixed[12..16].try_into().expect("4 bytes"));
+    if meta_len > MAX_META_BYTES {
+        return Err(format(format!(
+            "corrupt header (metadata length {meta_len})"
+        )));
+    }
+    let mut meta = vec![0u8; meta_len as usize];
+    let mut hash = [0u8; 8];
+    input
+        .read_exact(&mut meta)
+        .and_then(|_| input.read_exact(&mut hash))
+        .map_err(|_| format("truncated header".into()))?;
+    if xxh3_64(&meta) != u64::from_le_bytes(hash) {
+        return Err(format("corrupt header (checksum mismatch)".into()));
+    }
+    let params = bincode_options()
+        .deserialize(&meta)
+        .map_err(|e| format(format!("corrupt header metadata: {e}")))?;
+    Ok((params, 16 + meta_len as u64 + 8))
+}
+
+const DOC_STORE_MAGIC: &[u8; 8] = b"SHGLDOCS";
+const DOC_STORE_VERSION: u32 = 1;
+
+/// Appends a document-store record: its id (JSON text) and, optionally, its
+/// sorted shingle set. Layout: `id_len u32 | set_len u32 | id | set (u64 LE)`.
+pub fn encode_doc(id_json: &[u8], set: &[u64], out: &mut Vec<u8>) {
+    out.extend_from_slice(&(id_json.len() as u32).to_le_bytes());
+    out.extend_from_slice(&(set.len() as u32).to_le_bytes());
+    out.extend_from_slice(id_json);
+    for h in set {
+        out.extend_from_slice(&h.to_le_bytes());
+    }
+}
+
+/// Writes the spill file that holds what the pipeline needs about a document but
+/// should not keep in memory: its id and (for exact verification) its shingle set.
+pub struct DocStoreWriter {
+    out: BufWriter<File>,
+    path: PathBuf,
+    position: u64,
+}
+
+impl DocStoreWriter {
+    /// Creates the store at `path` (a temporary file).
+    pub fn create(path: &Path, params: &SketchParams) -> Result<Self> {
+        let file = File::create(path).map_err(|e| Error::io("creating", path, e))?;
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        let position = write_header(&mut out, DOC_STORE_MAGIC, DOC_STORE_VERSION, params)
+            .map_err(|e| Error::io("writing", path, e))?;
+        Ok(DocStoreWriter {
+            out,
+            path: path.to_path_buf(),
+            position,
+        })
+    }
+
+    /// Appends encoded records; returns the offset of the first byte.
+    pub fn append(&mut self, encoded: &[u8]) -> Result<u64> {
+        let at = self.position;
+        self.out
+            .write_all(encoded)
+            .map_err(|e| Error::io("writing", &self.path, e))?;
+        self.position += encoded.len() as u64;
+        Ok(at)
+    }
+
+    /// Flushes and reopens the store for reading, checking its header.
+    pub fn finish(self, params: &SketchParams) -> Result<DocStore> {
+        let file = self
+            .out
+            .into_inner()
+            .map_err(|e| Error::io("writing", &self.path, e.into_error()))?;
+        drop(file);
+        DocStore::open(&self.path, params)
+    }
+}
+
+/// Read side of the document store, by offset; safe to share between threads.
+pub struct DocStore {
+    file: File,
+    path: PathBuf,
+}
+
+/// Reusable buffers for reading records.
+#[derive(Default)]
+pub struct DocBuffers {
+    bytes: Vec<u8>,
+    /// The record's id (JSON text).
+    pub id: Vec<u8>,
+    /// The record's shingle set.
+    pub set: Vec<u64>,
+}
+
+impl DocStore {
+    /// Opens a store, checking magic, version and parameters.
+    pub fn open(path: &Path, params: &SketchParams) -> Result<Self> {
+        let mut file = File::open(path).map_err(|e| Error::io("opening", path, e))?;
+        let (found, _): (SketchParams, u64) =
+            read_header(&mut file, path, DOC_STORE_MAGIC, DOC_STORE_VERSION)?;
+        if &found != params {
+            return Err(Error::Format {
+                path: path.to_path_buf(),
+                detail: format!("made with other parameters ({found:?})"),
+            });
+        }
+        Ok(DocStore {
+            file,
+            path: path.to_path_buf(),
+        })
+    }
+
+    /// Reads only the id (JSON text) of the record at `offset` into `id`.
+    pub fn read_id(&self, offset: u64, id: &mut Vec<u8>) -> Result<()> {
+        let mut prefix = [0u8; 4];
+        let corrupt = || Error::Format {
+            path: self.path.clone(),
+            detail: format!("corrupt record at offset {offset}: truncated"),
+        };
+        self.file
+            .read_exact_at(&mut prefix, offset)
+            .map_err(|_| corrupt())?;
+        id.resize(u32::from_le_bytes(prefix) as usize, 0);
+        self.file
+            .read_exact_at(id, offset + 8)
+            .map_err(|_| corrupt())
+    }
+
+    /// Reads the record at `offset` into `buf` (id and set).
+    pub fn read(&self, offset: u64, buf: &mut DocBuffers) -> Result<()> {
+        let corrupt = |detail: &str| Error::Format {
+            path: self.path.clone(),
+            detail: format!("corrupt record at offset {offset}: {detail}"),
+        };
+        let mut prefix = [0u8; 8];
+        self.file
+            .read_exact_at(&mut prefix, offset)
+            .map_err(|_| corrupt("truncated"))?;
+        let id_len = u32::from_le_bytes(prefix[..4].try_into().expect("4 bytes")) as usize;
+        let set_len = u32::from_le_bytes(prefix[4..].try_into().expect("4 bytes")) as usize;
+        let total = id_len + 8 * set_len;
+        buf.bytes.resize(total, 0);
+        self.file
+            .read_exact_at(&mut buf.bytes, offset + 8)
+            .map_err(|_| corrupt("truncated"))?;
+        buf.id.clear();
+        buf.id.extend_from_slice(&buf.bytes[..id_len]);
+        buf.set.clear();
+        buf.set.extend(
+            buf.bytes[id_len..]
+                .chunks_exact(8)
+                .map(|c| u64::from_le_bytes(c.try_into().expect("8 bytes"))),
+        );
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_round_trip_and_errors() {
+        let params = SketchParams::default();
+        let mut bytes = Vec::new();
+        let len = write_header(&mut bytes, b"SHGLTEST", 3, &params).unwrap();
+        assert_eq!(len as usize, bytes.len());
+        let path = Path::new("t");
+        let (got, _): (SketchParams, u64) =
+            read_header(&mut &bytes[..], path, b"SHGLTEST", 3).unwrap();
+        assert_eq!(got, params);
+        let wrong_version = read_header::<_, SketchParams>(&mut &bytes[..], path, b"SHGLTEST", 4);
+        assert!(wrong_version.unwrap_err().to_string().contains("version 3"));
+        let wrong_magic = read_header::<_, SketchParams>(&mut &bytes[..], path, b"SHGLXXXX", 3);
+        assert!(wrong_magic.unwrap_err().to_string().contains("bad magic"));
+        for cut in 0..bytes.len() {
+            assert!(
+                read_header::<_, SketchParams>(&mut &bytes[..cut], path, b"SHGLTEST", 3).is_err()
+            );
+        }
+        for i in 0..bytes.len() {
+            let mut flipped = bytes.clone();
+            flipped[i] ^= 0x40;
+            assert!(
+                read_header::<_, SketchParams>(&mut &flipped[..], path, b"SHGLTEST", 3).is_err(),
+                "flip at {i} not detected"
+            );
+        }
+    }
+
+    #[test]
+    fn doc_store_round_trip() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("docs");
+        let params = SketchParams::default();
+        let mut w = DocStoreWriter::create(&path, &params).unwrap();
+        let mut enc = Vec::new();
+        encode_doc(b"\"a\"", &[1, 2, 3], &mut enc);
+        let first = w.append(&enc).unwrap();
+        enc.clear();
+        encode_doc(b"7", &[], &mut enc);
+        let second = w.append(&enc).unwrap();
+        let store = w.finish(&params).unwrap();
+        let mut buf = DocBuffers::default();
+        store.read(first, &mut buf).unwrap();
+        assert_eq!(
+            (buf.id.as_slice(), buf.set.as_slice()),
+            (&b"\"a\""[..], &[1, 2, 3][..])
+        );
+        store.read(second, &mut buf).unwrap();
+        assert_eq!((buf.id.as_slice(), buf.set.len()), (&b"7"[..], 0));
+        let other = SketchParams {
+            ngram: 3,
+            ..SketchParams::default()
+        };
+        assert!(DocStore::open(&path, &other).is_err());
+    }
+}
