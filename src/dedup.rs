@@ -22,7 +22,7 @@
 //!
 //! Every output is committed atomically, `stats.json` last.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::Ordering;
@@ -31,7 +31,7 @@ use std::time::Instant;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::cluster::{resolve, UnionFind};
+use crate::cluster::{Clusterer, Decision};
 use crate::error::{BadRecordReason, Error, Location, Result};
 use crate::input::{
     self, BadRecord, Block, Compression, FieldPaths, RawRecord, RecordId, RecordReader,
@@ -841,7 +841,7 @@ impl<'a> Job<'a> {
         })
     }
 
-    /// Exact groups, LSH candidates, verification, union-find and resolution.
+    /// Exact groups, LSH candidates, verification, and clustering in keep order.
     fn decide(
         &self,
         pass1: &Pass1,
@@ -850,38 +850,46 @@ impl<'a> Job<'a> {
         let docs = &pass1.docs;
         let n = docs.len();
         let threshold = self.config.threshold;
-        let mut uf = UnionFind::new(n);
+        let verify = self.config.verify;
 
-        // Exact duplicates: sort by hash; the first of each group represents it.
+        // Exact duplicates: sort by hash. Each group is represented in LSH and
+        // verification by its first document in input order (`reps[g]`); groups
+        // are numbered in the order of their representatives.
         let t = Instant::now();
         let mut by_hash: Vec<(u128, u32)> = (0..n as u32)
             .filter(|&d| !docs.empty.get(d as u64))
             .map(|d| (docs.exact[d as usize], d))
             .collect();
         by_hash.par_sort_unstable();
-        let mut representative_of: HashMap<u32, u32> = HashMap::new();
-        let mut representatives: Vec<u32> = Vec::with_capacity(by_hash.len());
-        for group in by_hash.chunk_by(|a, b| a.0 == b.0) {
-            let rep = group[0].1;
-            representatives.push(rep);
-            for &(_, member) in &group[1..] {
-                uf.union(rep, member);
-                representative_of.insert(member, rep);
-            }
-        }
-        drop(by_hash);
-        representatives.sort_unstable();
+        let mut groups: Vec<&[(u128, u32)]> = by_hash.chunk_by(|a, b| a.0 == b.0).collect();
+        groups.sort_unstable_by_key(|g| g[0].1);
+        let reps: Vec<u32> = groups.iter().map(|g| g[0].1).collect();
+        // The leader of a group is its first member in keep order.
+        let priority = |d: u32| match self.config.keep {
+            KeepRule::First => (0, d),
+            KeepRule::Longest => (u32::MAX - docs.text_len[d as usize], d),
+        };
+        let leaders: Vec<u32> = groups
+            .iter()
+            .map(|g| {
+                g.iter()
+                    .map(|&(_, d)| d)
+                    .min_by_key(|&d| priority(d))
+                    .expect("non-empty")
+            })
+            .collect();
         seconds.insert("exact", t.elapsed().as_secs_f64());
 
-        // LSH: candidate pairs between representatives, band by band.
+        // LSH: candidate pairs of groups, band by band.
         let t = Instant::now();
         let bands = self.lsh.bands;
         let mut candidates: Vec<(u32, u32)> = (0..bands)
             .into_par_iter()
             .map(|band| {
-                let mut keys: Vec<(u64, u32)> = representatives
+                let mut keys: Vec<(u64, u32)> = reps
                     .iter()
-                    .map(|&d| (docs.band_keys[d as usize * bands + band], d))
+                    .enumerate()
+                    .map(|(g, &d)| (docs.band_keys[d as usize * bands + band], g as u32))
                     .collect();
                 let mut pairs = Vec::new();
                 bucket_band(&mut keys, &mut pairs);
@@ -893,9 +901,9 @@ impl<'a> Job<'a> {
         candidates.dedup();
         seconds.insert("lsh", t.elapsed().as_secs_f64());
 
-        // Verification.
+        // Verification, in parallel; results in candidate order.
         let t = Instant::now();
-        let similarity = match self.config.verify {
+        let similarity = match verify {
             VerifyMode::Exact => Similarity::Exact {
                 store: &pass1.store,
                 offsets: &docs.store_offset,
@@ -905,14 +913,14 @@ impl<'a> Job<'a> {
                 num_perm: self.config.sketch.num_perm,
             },
         };
-        let verify = self.config.verify;
+        let accepts = |s: f64| verify == VerifyMode::None || s >= threshold;
         let edges: Vec<(u32, u32, f64)> = candidates
             .par_chunks(4096)
             .map_init(SimilarityScratch::default, |scratch, pairs| {
                 let mut out = Vec::new();
                 for &(a, b) in pairs {
-                    let s = similarity.between(a, b, scratch)?;
-                    if verify == VerifyMode::None || s >= threshold {
+                    let s = similarity.between(reps[a as usize], reps[b as usize], scratch)?;
+                    if accepts(s) {
                         out.push((a, b, s));
                     }
                 }
@@ -924,84 +932,95 @@ impl<'a> Job<'a> {
             .collect();
         seconds.insert("verify", t.elapsed().as_secs_f64());
 
-        // Clusters.
+        // Clustering in keep order (see `cluster`): adjacency lists of groups,
+        // each sorted by neighbour, then one sequential sweep.
         let t = Instant::now();
-        for &(a, b, _) in &edges {
-            uf.union(a, b);
+        let groups_n = groups.len();
+        let mut adjacency: Vec<(u32, u32, f64)> = edges
+            .iter()
+            .flat_map(|&(a, b, s)| [(a, b, s), (b, a, s)])
+            .collect();
+        adjacency.sort_unstable_by_key(|&(a, b, _)| (a, b));
+        let mut adjacency_start = vec![0usize; groups_n + 1];
+        for &(a, _, _) in &adjacency {
+            adjacency_start[a as usize + 1] += 1;
         }
-        let components = uf.components();
-        let rep = |d: u32| representative_of.get(&d).copied().unwrap_or(d);
-        let known = |a: u32, b: u32| -> Option<f64> {
-            let key = (a.min(b), a.max(b));
-            edges
-                .binary_search_by(|e| (e.0, e.1).cmp(&key))
-                .ok()
-                .map(|i| edges[i].2)
-        };
-        let keep = self.config.keep;
-        let resolved: Vec<Vec<(u32, u32, f64)>> = components
-            .par_iter()
-            .map_init(SimilarityScratch::default, |scratch, members| {
-                let mut ordered = members.clone();
-                if keep == KeepRule::Longest {
-                    ordered.sort_by_key(|&d| (std::cmp::Reverse(docs.text_len[d as usize]), d));
-                }
-                let mut sim = |a: u32, b: u32| -> Result<f64> {
-                    let (ra, rb) = (rep(a), rep(b));
-                    if ra == rb {
-                        return Ok(1.0);
-                    }
-                    match known(ra, rb) {
-                        Some(s) => Ok(s),
-                        None => similarity.between(ra, rb, scratch),
+        for g in 0..groups_n {
+            adjacency_start[g + 1] += adjacency_start[g];
+        }
+        let mut order: Vec<u32> = (0..groups_n as u32).collect();
+        if self.config.keep == KeepRule::Longest {
+            order.sort_unstable_by_key(|&g| priority(leaders[g as usize]));
+        }
+        let mut processed = vec![false; groups_n];
+        let mut clusterer = Clusterer::new();
+        let mut scratch = SimilarityScratch::default();
+        let mut neighbours = Vec::new();
+        // Per group: the group it is removed in favour of, and the similarity.
+        let mut removed_for: Vec<Option<(u32, f64)>> = vec![None; groups_n];
+        for &g in &order {
+            let adjacent = &adjacency[adjacency_start[g as usize]..adjacency_start[g as usize + 1]];
+            neighbours.clear();
+            neighbours.extend(
+                adjacent
+                    .iter()
+                    .map(|e| e.1)
+                    .filter(|&other| processed[other as usize]),
+            );
+            let decision = clusterer.add(g, &neighbours, |kept| {
+                let s = match adjacent.binary_search_by_key(&kept, |e| e.1) {
+                    Ok(i) => adjacent[i].2,
+                    Err(_) => {
+                        similarity.between(reps[g as usize], reps[kept as usize], &mut scratch)?
                     }
                 };
-                if verify == VerifyMode::None {
-                    // Plain LSH components: the first by the keep rule stays.
-                    let kept = ordered[0];
-                    let mut out = vec![(kept, kept, 1.0)];
-                    for &m in &ordered[1..] {
-                        out.push((m, kept, sim(m, kept)?));
-                    }
-                    Ok(out)
-                } else {
-                    resolve(&ordered, threshold, sim)
-                }
-            })
-            .collect::<Result<_>>()?;
+                Ok(Some(s).filter(|&s| accepts(s)))
+            })?;
+            if let Decision::Duplicate { of, similarity } = decision {
+                removed_for[g as usize] = Some((of, similarity));
+            }
+            processed[g as usize] = true;
+        }
 
+        // Documents: every member of a group follows its leader's fate.
         let mut kept = Bits(vec![u64::MAX; n.div_ceil(64)]);
         let mut clusters: Vec<(u32, u32, f64)> = Vec::new();
-        let mut removed_exact = 0;
-        let mut removed_near = 0;
-        for component in resolved {
-            for &(member, kept_as, _) in &component {
-                if member != kept_as {
-                    kept.set(member as u64, false);
-                    if docs.exact[member as usize] == docs.exact[kept_as as usize] {
-                        removed_exact += 1;
-                    } else {
-                        removed_near += 1;
-                    }
+        let (mut removed_exact, mut removed_near) = (0u64, 0u64);
+        for (g, group) in groups.iter().enumerate() {
+            let leader = leaders[g];
+            let (kept_doc, group_similarity) = match removed_for[g] {
+                None => (leader, 1.0),
+                Some((other, s)) => (leaders[other as usize], s),
+            };
+            for &(_, member) in group.iter() {
+                if member == kept_doc {
+                    continue;
+                }
+                kept.set(member as u64, false);
+                if docs.exact[member as usize] == docs.exact[kept_doc as usize] {
+                    removed_exact += 1;
+                    clusters.push((kept_doc, member, 1.0));
+                } else {
+                    removed_near += 1;
+                    clusters.push((kept_doc, member, group_similarity));
                 }
             }
-            clusters.extend(component.into_iter().map(|(m, k, s)| (k, m, s)));
         }
-        // Group by kept document; within a group the kept one first, then members
-        // in input order. Groups of one (kept, nothing removed) are not clusters.
-        clusters.sort_by_key(|&(k, m, _)| (k, m != k, m));
+        // Group lines by kept document: the kept one first (similarity 1), then
+        // the removed ones in input order.
+        let mut heads: Vec<u32> = clusters.iter().map(|c| c.0).collect();
+        heads.sort_unstable();
+        heads.dedup();
+        clusters.extend(heads.iter().map(|&k| (k, k, 1.0)));
+        clusters.sort_unstable_by_key(|&(k, m, _)| (k, m != k, m));
         let mut cluster_sizes = BTreeMap::new();
-        let mut listed = Vec::with_capacity(clusters.len());
         for group in clusters.chunk_by(|a, b| a.0 == b.0) {
-            if group.len() > 1 {
-                *cluster_sizes.entry(group.len() as u64).or_insert(0) += 1;
-                listed.extend_from_slice(group);
-            }
+            *cluster_sizes.entry(group.len() as u64).or_insert(0) += 1;
         }
         seconds.insert("cluster", t.elapsed().as_secs_f64());
         Ok(Decisions {
             kept,
-            clusters: listed,
+            clusters,
             cluster_sizes,
             removed_exact,
             removed_near,

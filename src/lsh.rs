@@ -39,9 +39,12 @@ pub struct LshParams {
     pub rows: usize,
 }
 
-/// Buckets larger than this are not expanded into all pairs (that is quadratic);
-/// their members are paired with the bucket's first member and with their
-/// neighbour in input order instead, which keeps them connected for clustering.
+/// A bucket's first `MAX_FULL_BUCKET` members (in input order) are paired with
+/// every earlier member; later members only with the bucket's first member and
+/// with the member just before them. That bounds the pairs of huge buckets
+/// (templates, boilerplate) to linear while keeping them connected, and the rule
+/// only looks backwards, so a document's candidates never depend on documents
+/// after it (an incremental index sees the same candidates).
 pub const MAX_FULL_BUCKET: usize = 64;
 
 impl LshParams {
@@ -103,37 +106,24 @@ fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
     (0..steps).map(|i| f(a + (i as f64 + 0.5) * h)).sum::<f64>() * h
 }
 
-/// Candidate pairs `(i, j)` with `i < j` from band keys.
-///
-/// `keys` holds, for band `band`, the key of every document in `docs` (same
-/// order). Pairs are appended to `pairs`; they may repeat across bands, callers
-/// sort and deduplicate.
+/// Candidate pairs `(i, j)` with `i < j` from one band's `(key, document)` list
+/// (see [`MAX_FULL_BUCKET`] for large buckets). Pairs are appended to `pairs`;
+/// they repeat across bands, callers sort and deduplicate.
 pub fn bucket_band(keys: &mut [(u64, u32)], pairs: &mut Vec<(u32, u32)>) {
     keys.sort_unstable();
-    let mut start = 0;
-    while start < keys.len() {
-        let key = keys[start].0;
-        let mut end = start + 1;
-        while end < keys.len() && keys[end].0 == key {
-            end += 1;
-        }
-        let bucket = &keys[start..end];
-        if bucket.len() <= MAX_FULL_BUCKET {
-            for (x, &(_, i)) in bucket.iter().enumerate() {
-                for &(_, j) in &bucket[x + 1..] {
-                    pairs.push((i, j));
-                }
-            }
-        } else {
-            let first = bucket[0].1;
-            for w in bucket.windows(2) {
-                pairs.push((first, w[1].1));
-                if w[0].1 != first {
-                    pairs.push((w[0].1, w[1].1));
-                }
+    for bucket in keys.chunk_by(|a, b| a.0 == b.0) {
+        for (position, &(_, doc)) in bucket.iter().enumerate().skip(1) {
+            if position < MAX_FULL_BUCKET {
+                pairs.extend(
+                    bucket[..position]
+                        .iter()
+                        .map(|&(_, earlier)| (earlier, doc)),
+                );
+            } else {
+                pairs.push((bucket[0].1, doc));
+                pairs.push((bucket[position - 1].1, doc));
             }
         }
-        start = end;
     }
 }
 
@@ -198,7 +188,10 @@ mod tests {
         let mut keys: Vec<(u64, u32)> = (0..n).map(|i| (1, i)).collect();
         let mut pairs = Vec::new();
         bucket_band(&mut keys, &mut pairs);
-        assert!(pairs.len() < 2 * n as usize);
+        let full = MAX_FULL_BUCKET * (MAX_FULL_BUCKET - 1) / 2;
+        assert_eq!(pairs.len(), full + 2 * (n as usize - MAX_FULL_BUCKET));
         assert!((1..n).all(|j| pairs.contains(&(0, j))));
+        // Only backwards: every pair points from an earlier to a later document.
+        assert!(pairs.iter().all(|&(a, b)| a < b));
     }
 }
