@@ -952,22 +952,27 @@ impl<'a> Job<'a> {
         if self.config.keep == KeepRule::Longest {
             order.sort_unstable_by_key(|&g| priority(leaders[g as usize]));
         }
-        let mut processed = vec![false; groups_n];
+        // Clusterer nodes are numbered in keep order: node = rank[group].
+        let mut rank = vec![0u32; groups_n];
+        for (r, &g) in order.iter().enumerate() {
+            rank[g as usize] = r as u32;
+        }
         let mut clusterer = Clusterer::new();
         let mut scratch = SimilarityScratch::default();
         let mut neighbours = Vec::new();
         // Per group: the group it is removed in favour of, and the similarity.
         let mut removed_for: Vec<Option<(u32, f64)>> = vec![None; groups_n];
-        for &g in &order {
+        for (r, &g) in order.iter().enumerate() {
             let adjacent = &adjacency[adjacency_start[g as usize]..adjacency_start[g as usize + 1]];
             neighbours.clear();
             neighbours.extend(
                 adjacent
                     .iter()
-                    .map(|e| e.1)
-                    .filter(|&other| processed[other as usize]),
+                    .map(|e| rank[e.1 as usize])
+                    .filter(|&other| other < r as u32),
             );
-            let decision = clusterer.add(g, &neighbours, |kept| {
+            let decision = clusterer.add(&neighbours, |kept_node| {
+                let kept = order[kept_node as usize];
                 let s = match adjacent.binary_search_by_key(&kept, |e| e.1) {
                     Ok(i) => adjacent[i].2,
                     Err(_) => {
@@ -977,9 +982,8 @@ impl<'a> Job<'a> {
                 Ok(Some(s).filter(|&s| accepts(s)))
             })?;
             if let Decision::Duplicate { of, similarity } = decision {
-                removed_for[g as usize] = Some((of, similarity));
+                removed_for[g as usize] = Some((order[of as usize], similarity));
             }
-            processed[g as usize] = true;
         }
 
         // Documents: every member of a group follows its leader's fate.
