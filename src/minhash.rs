@@ -147,7 +147,9 @@ mod tests {
     fn blocked_loop_equals_the_definition() {
         for k in [1, 31, 32, 100, 128, 200] {
             let h = MinHasher::new(k, 5);
-            let shingles: Vec<u64> = (0..300u64).map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15)).collect();
+            let shingles: Vec<u64> = (0..300u64)
+                .map(|i| i.wrapping_mul(0x9E37_79B9_7F4A_7C15))
+                .collect();
             let mut fast = vec![0; k];
             h.sign(&shingles, &mut fast);
             let slow: Vec<u32> = (0..k)

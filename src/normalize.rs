@@ -76,23 +76,55 @@ impl Normalizer {
     /// spaces. Returns the number of words.
     pub fn normalize(&mut self, text: &str, out: &mut String) -> usize {
         out.clear();
+        // Runs of ASCII go through the fast path in one piece (ASCII whitespace
+        // breaks words like any other non-word character); each
+        // whitespace-delimited chunk holding a non-ASCII byte takes the full path
+        // (NFC, UAX #29). Chunks can be handled apart because UAX #29 always
+        // breaks at ASCII whitespace and NFC never composes across it.
+        let bytes = text.as_bytes();
         let mut words = 0;
-        for chunk in text.split(|c: char| c.is_ascii_whitespace()) {
-            if chunk.is_empty() {
-                continue;
+        let mut pos = 0;
+        while pos < bytes.len() {
+            let Some(offset) = first_non_ascii(&bytes[pos..]) else {
+                words += ascii_words(&text[pos..], self.options.lowercase, out);
+                break;
+            };
+            let non_ascii = pos + offset;
+            let chunk_start = bytes[pos..non_ascii]
+                .iter()
+                .rposition(u8::is_ascii_whitespace)
+                .map_or(pos, |p| pos + p + 1);
+            let chunk_end = bytes[non_ascii..]
+                .iter()
+                .position(u8::is_ascii_whitespace)
+                .map_or(bytes.len(), |p| non_ascii + p);
+            words += ascii_words(&text[pos..chunk_start], self.options.lowercase, out);
+            self.nfc.clear();
+            self.nfc.extend(text[chunk_start..chunk_end].nfc());
+            for word in self.nfc.unicode_words() {
+                words += push_folded(word, self.options.lowercase, out) as usize;
             }
-            if chunk.is_ascii() {
-                words += ascii_words(chunk.as_bytes(), self.options.lowercase, out);
-            } else {
-                self.nfc.clear();
-                self.nfc.extend(chunk.nfc());
-                for word in self.nfc.unicode_words() {
-                    words += push_folded(word, self.options.lowercase, out) as usize;
-                }
-            }
+            pos = chunk_end;
         }
         words
     }
+}
+
+/// Position of the first non-ASCII byte, checking 32 bytes at a time.
+fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    let mut blocks = bytes.chunks_exact(32);
+    let mut at = 0;
+    for block in blocks.by_ref() {
+        if !block.is_ascii() {
+            return block.iter().position(|b| !b.is_ascii()).map(|p| at + p);
+        }
+        at += 32;
+    }
+    blocks
+        .remainder()
+        .iter()
+        .position(|b| !b.is_ascii())
+        .map(|p| at + p)
 }
 
 /// The straightforward definition (NFC over the whole text, UAX #29 words, folding),
@@ -151,7 +183,7 @@ enum AsciiClass {
     Other,
 }
 
-fn ascii_class(b: u8) -> AsciiClass {
+const fn ascii_class_of(b: u8) -> AsciiClass {
     match b {
         b'a'..=b'z' | b'A'..=b'Z' => AsciiClass::Letter,
         b'0'..=b'9' => AsciiClass::Digit,
@@ -163,38 +195,59 @@ fn ascii_class(b: u8) -> AsciiClass {
     }
 }
 
-/// Splits an ASCII chunk (no whitespace) into UAX #29 words and appends them
-/// folded. Returns the number of words appended.
-fn ascii_words(chunk: &[u8], lowercase: bool, out: &mut String) -> usize {
+/// Class of every byte (non-ASCII bytes never reach the ASCII path).
+static ASCII_CLASS: [AsciiClass; 256] = {
+    let mut table = [AsciiClass::Other; 256];
+    let mut b = 0;
+    while b < 128 {
+        table[b] = ascii_class_of(b as u8);
+        b += 1;
+    }
+    table
+};
+
+/// Splits ASCII text into UAX #29 words and appends them folded. Returns the
+/// number of words appended.
+fn ascii_words(text: &str, lowercase: bool, out: &mut String) -> usize {
     use AsciiClass::*;
+    let bytes = text.as_bytes();
+    let class = |i: usize| ASCII_CLASS[bytes[i] as usize];
     let mut words = 0;
     let mut i = 0;
-    let n = chunk.len();
+    let n = bytes.len();
     while i < n {
-        let class = ascii_class(chunk[i]);
-        if !matches!(class, Letter | Digit | Underscore) {
+        let first = class(i);
+        if !matches!(first, Letter | Digit | Underscore) {
             i += 1;
             continue;
         }
-        // Extend the word while UAX #29 forbids a break.
+        // Extend the word while UAX #29 forbids a break; note whether it holds
+        // anything but letters and digits (then it needs filtering).
         let start = i;
-        let mut prev = class;
+        let mut prev = first;
+        let mut plain = first != Underscore;
         i += 1;
         while i < n {
-            let c = ascii_class(chunk[i]);
+            let c = class(i);
             match c {
-                Letter | Digit | Underscore => {
+                Letter | Digit => {
                     prev = c;
                     i += 1;
                 }
+                Underscore => {
+                    prev = c;
+                    plain = false;
+                    i += 1;
+                }
                 MidLetter | MidNum | MidNumLet if i + 1 < n => {
-                    let next = ascii_class(chunk[i + 1]);
+                    let next = class(i + 1);
                     let joins_letters =
                         prev == Letter && next == Letter && matches!(c, MidLetter | MidNumLet);
                     let joins_digits =
                         prev == Digit && next == Digit && matches!(c, MidNum | MidNumLet);
                     if joins_letters || joins_digits {
                         prev = next;
+                        plain = false;
                         i += 2;
                     } else {
                         break;
@@ -203,18 +256,21 @@ fn ascii_words(chunk: &[u8], lowercase: bool, out: &mut String) -> usize {
                 _ => break,
             }
         }
-        // A segment of underscores alone has no alphanumeric character: not a word.
-        let word = &chunk[start..i];
         let at = out.len();
         if at != 0 {
             out.push(' ');
         }
         let body = out.len();
-        for &b in word {
-            if b.is_ascii_alphanumeric() {
-                out.push(if lowercase { b.to_ascii_lowercase() } else { b } as char);
-            }
+        if plain {
+            out.push_str(&text[start..i]);
+        } else {
+            // Drop the joining punctuation and underscores.
+            out.extend(text[start..i].chars().filter(char::is_ascii_alphanumeric));
         }
+        if lowercase {
+            out[body..].make_ascii_lowercase();
+        }
+        // A segment of underscores alone has no alphanumeric character: not a word.
         if out.len() == body {
             out.truncate(at);
         } else {

@@ -38,7 +38,10 @@ fn sample_corpus_clusters_are_the_planted_groups() {
     let planted: BTreeSet<BTreeSet<String>> = exact.union(&near).cloned().collect();
     let missing: Vec<_> = planted.difference(&found).collect();
     let extra: Vec<_> = found.difference(&planted).collect();
-    assert!(missing.is_empty() && extra.is_empty(), "missing {missing:?}\nextra {extra:?}");
+    assert!(
+        missing.is_empty() && extra.is_empty(),
+        "missing {missing:?}\nextra {extra:?}"
+    );
 
     let s = stats(&out);
     let d = &s["documents"];
