@@ -407,6 +407,8 @@ struct Worker<'a> {
     text: String,
     signature: Vec<u32>,
     id: Vec<u8>,
+    /// Reused for ids made from `<file>:<line>`.
+    made_id: String,
 }
 
 const RECORDS_PER_CHUNK: usize = 256;
@@ -419,6 +421,7 @@ impl<'a> Worker<'a> {
             text: String::new(),
             signature: vec![0; job.config.sketch.num_perm],
             id: Vec::new(),
+            made_id: String::new(),
         }
     }
 
@@ -481,8 +484,11 @@ impl<'a> Worker<'a> {
                 match id {
                     RecordId::Json(raw) => self.id.extend_from_slice(raw.as_bytes()),
                     RecordId::Missing => {
-                        let made = format!("{}:{}", source.name.display(), record.line);
-                        serde_json::to_writer(&mut self.id, &made).expect("write to vec");
+                        use std::fmt::Write as _;
+                        self.made_id.clear();
+                        write!(self.made_id, "{}:{}", source.name.display(), record.line)
+                            .expect("write to string");
+                        serde_json::to_writer(&mut self.id, &self.made_id).expect("write to vec");
                     }
                 }
                 &self.text
