@@ -56,6 +56,7 @@ impl Default for NormalizeOptions {
 pub struct Normalizer {
     options: NormalizeOptions,
     nfc: String,
+    ascii: Vec<u8>,
 }
 
 impl Normalizer {
@@ -64,6 +65,7 @@ impl Normalizer {
         Normalizer {
             options,
             nfc: String::new(),
+            ascii: Vec::new(),
         }
     }
 
@@ -86,7 +88,7 @@ impl Normalizer {
         let mut pos = 0;
         while pos < bytes.len() {
             let Some(offset) = first_non_ascii(&bytes[pos..]) else {
-                words += ascii_words(&text[pos..], self.options.lowercase, out);
+                words += ascii_words(&text[pos..], self.options.lowercase, &mut self.ascii, out);
                 break;
             };
             let non_ascii = pos + offset;
@@ -98,7 +100,12 @@ impl Normalizer {
                 .iter()
                 .position(u8::is_ascii_whitespace)
                 .map_or(bytes.len(), |p| non_ascii + p);
-            words += ascii_words(&text[pos..chunk_start], self.options.lowercase, out);
+            words += ascii_words(
+                &text[pos..chunk_start],
+                self.options.lowercase,
+                &mut self.ascii,
+                out,
+            );
             self.nfc.clear();
             self.nfc.extend(text[chunk_start..chunk_end].nfc());
             for word in self.nfc.unicode_words() {
@@ -167,115 +174,87 @@ fn push_folded(word: &str, lowercase: bool, out: &mut String) -> bool {
     }
 }
 
-/// UAX #29 word-break classes of the ASCII characters that matter for words.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum AsciiClass {
-    Letter,
-    Digit,
-    /// `_` (ExtendNumLet): joins letters and digits around it.
-    Underscore,
-    /// `:` (MidLetter): joins two letters.
-    MidLetter,
-    /// `,` `;` (MidNum): join two digits.
-    MidNum,
-    /// `.` `'` (MidNumLet / Single_Quote): join two letters or two digits.
-    MidNumLet,
-    Other,
-}
-
-const fn ascii_class_of(b: u8) -> AsciiClass {
-    match b {
-        b'a'..=b'z' | b'A'..=b'Z' => AsciiClass::Letter,
-        b'0'..=b'9' => AsciiClass::Digit,
-        b'_' => AsciiClass::Underscore,
-        b':' => AsciiClass::MidLetter,
-        b',' | b';' => AsciiClass::MidNum,
-        b'.' | b'\'' => AsciiClass::MidNumLet,
-        _ => AsciiClass::Other,
-    }
-}
-
-/// Class of every byte (non-ASCII bytes never reach the ASCII path).
-static ASCII_CLASS: [AsciiClass; 256] = {
-    let mut table = [AsciiClass::Other; 256];
+/// Per byte: 0 = not part of a word, 1 = letter, 2 = digit, 3 = `_`.
+static WORD_BYTE: [u8; 256] = {
+    let mut table = [0u8; 256];
     let mut b = 0;
     while b < 128 {
-        table[b] = ascii_class_of(b as u8);
+        table[b] = match b as u8 {
+            b'a'..=b'z' | b'A'..=b'Z' => 1,
+            b'0'..=b'9' => 2,
+            b'_' => 3,
+            _ => 0,
+        };
         b += 1;
     }
     table
 };
 
-/// Splits ASCII text into UAX #29 words and appends them folded. Returns the
-/// number of words appended.
-fn ascii_words(text: &str, lowercase: bool, out: &mut String) -> usize {
-    use AsciiClass::*;
+/// Splits ASCII text into UAX #29 words and appends them folded (separated by
+/// single spaces) to `out`, using `scratch` as the byte buffer. Returns the number
+/// of words appended.
+///
+/// One pass, one table lookup per byte: letters and digits are copied (folded to
+/// lowercase), `_` continues a word without being copied, and the joiners
+/// `: . '` (between two letters) and `, ; . '` (between two digits) continue a
+/// word without being copied; everything else ends it.
+fn ascii_words(text: &str, lowercase: bool, scratch: &mut Vec<u8>, out: &mut String) -> usize {
     let bytes = text.as_bytes();
-    let class = |i: usize| ASCII_CLASS[bytes[i] as usize];
-    let mut words = 0;
-    let mut i = 0;
     let n = bytes.len();
-    while i < n {
-        let first = class(i);
-        if !matches!(first, Letter | Digit | Underscore) {
-            i += 1;
+    // Output is never longer than the input: every separator stands for at least
+    // one skipped byte. Writing by index into a sized buffer is cheaper than push.
+    scratch.resize(n, 0);
+    let mut len = 0;
+    let mut words = 0;
+    // Inside a word (possibly one that has emitted nothing yet, after `_`).
+    let mut in_word = false;
+    // The current word has emitted at least one byte.
+    let mut emitted = false;
+    for i in 0..n {
+        let b = bytes[i];
+        let kind = WORD_BYTE[b as usize];
+        if kind == 1 || kind == 2 {
+            if !emitted {
+                if words > 0 {
+                    scratch[len] = b' ';
+                    len += 1;
+                }
+                words += 1;
+                emitted = true;
+            }
+            scratch[len] = if lowercase { b.to_ascii_lowercase() } else { b };
+            len += 1;
+            in_word = true;
             continue;
         }
-        // Extend the word while UAX #29 forbids a break; note whether it holds
-        // anything but letters and digits (then it needs filtering).
-        let start = i;
-        let mut prev = first;
-        let mut plain = first != Underscore;
-        i += 1;
-        while i < n {
-            let c = class(i);
-            match c {
-                Letter | Digit => {
-                    prev = c;
-                    i += 1;
-                }
-                Underscore => {
-                    prev = c;
-                    plain = false;
-                    i += 1;
-                }
-                MidLetter | MidNum | MidNumLet if i + 1 < n => {
-                    let next = class(i + 1);
-                    let joins_letters =
-                        prev == Letter && next == Letter && matches!(c, MidLetter | MidNumLet);
-                    let joins_digits =
-                        prev == Digit && next == Digit && matches!(c, MidNum | MidNumLet);
-                    if joins_letters || joins_digits {
-                        prev = next;
-                        plain = false;
-                        i += 2;
-                    } else {
-                        break;
-                    }
-                }
-                _ => break,
+        if kind == 3 {
+            in_word = true;
+            continue;
+        }
+        if in_word && i > 0 && i + 1 < n {
+            let (prev, next) = (
+                WORD_BYTE[bytes[i - 1] as usize],
+                WORD_BYTE[bytes[i + 1] as usize],
+            );
+            let joins = match b {
+                b':' => prev == 1 && next == 1,
+                b',' | b';' => prev == 2 && next == 2,
+                b'.' | b'\'' => prev == next && (prev == 1 || prev == 2),
+                _ => false,
+            };
+            if joins {
+                continue;
             }
         }
-        let at = out.len();
-        if at != 0 {
+        in_word = false;
+        emitted = false;
+    }
+    scratch.truncate(len);
+    if words > 0 {
+        if !out.is_empty() {
             out.push(' ');
         }
-        let body = out.len();
-        if plain {
-            out.push_str(&text[start..i]);
-        } else {
-            // Drop the joining punctuation and underscores.
-            out.extend(text[start..i].chars().filter(char::is_ascii_alphanumeric));
-        }
-        if lowercase {
-            out[body..].make_ascii_lowercase();
-        }
-        // A segment of underscores alone has no alphanumeric character: not a word.
-        if out.len() == body {
-            out.truncate(at);
-        } else {
-            words += 1;
-        }
+        out.push_str(std::str::from_utf8(scratch).expect("only ASCII bytes were written"));
     }
     words
 }
