@@ -46,6 +46,15 @@ pub enum Command {
     /// Works for any tool's output: give the original corpus and the kept records
     /// (JSONL with the same id field). Prints a JSON report.
     Eval(EvalArgs),
+    /// Find lines repeated across documents or within one (navigation, footers,
+    /// cookie banners, captions): report them, or remove them with --strip.
+    ///
+    /// Lines of the text field are compared after a light normalization (trim,
+    /// NFC, whitespace collapsed, lowercase; optionally digits folded) by a
+    /// 128-bit hash, with exact counts. Blank lines are never boilerplate; lines
+    /// without a letter or digit ("|", "•") are left alone unless
+    /// --include-symbol-lines.
+    Lines(crate::lines::LinesArgs),
 }
 
 /// Options shared by everything that sketches documents.
@@ -298,6 +307,7 @@ pub fn run(cli: Cli) -> Result<()> {
             );
             Ok(())
         }
+        Command::Lines(args) => crate::lines::run_cli(&args),
         Command::Generate(args) => {
             let config = crate::synth::SynthConfig {
                 documents: args.documents,

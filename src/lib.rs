@@ -29,6 +29,7 @@ pub mod dedup;
 pub mod error;
 pub mod eval;
 pub mod input;
+pub mod lines;
 pub mod lsh;
 pub mod minhash;
 pub mod normalize;
