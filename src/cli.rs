@@ -156,6 +156,14 @@ pub struct DedupArgs {
     /// directory.
     #[arg(long)]
     pub tmp_dir: Option<PathBuf>,
+    /// Before sketching, remove lines found in at least K documents (site
+    /// navigation, footers, cookie banners) and repeats of a line within a
+    /// document, as `shingle lines --strip --min-docs K` would, so that shared
+    /// chrome neither joins different articles nor hides syndicated copies.
+    /// Costs one extra read of the input to count lines. Output records are
+    /// the originals, unstripped.
+    #[arg(long, value_name = "K")]
+    pub strip_lines: Option<u64>,
 }
 
 impl DedupArgs {
@@ -180,6 +188,7 @@ impl DedupArgs {
             on_bad_record: self.on_bad_record,
             max_record_bytes: self.max_record_bytes,
             tmp_dir: self.tmp_dir.clone(),
+            strip_lines: self.strip_lines,
             ..DedupConfig::default()
         }
     }

@@ -21,6 +21,15 @@
 //!    Stdin is spooled to a temporary file in pass 1 so it can be read twice.
 //!
 //! Every output is committed atomically, `stats.json` last.
+//!
+//! **Passes over the input.** Without `--strip-lines` the input is read twice:
+//! pass 1 (sketch) and pass 2 (copy kept records); pass 2 does not parse JSON,
+//! it only splits lines. With `--strip-lines K` a counting pass comes first
+//! ([`crate::lines::LineFilter`]): whether a line is common is known only once
+//! the whole input has been seen, and the signatures must be computed on the
+//! stripped text, so counting cannot share pass 1's read. Pass 2 cannot take
+//! it over either, because it needs the clusters, which need the signatures.
+//! So `--strip-lines` costs one extra read and parse of the input.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -37,6 +46,7 @@ use crate::input::{
     self, BadRecord, Block, Compression, FieldPaths, RawRecord, RecordId, RecordReader,
     RecordStatus, Source, SourceKind,
 };
+use crate::lines::{LineFilter, LineStripper, LinesConfig};
 use crate::lsh::{bucket_band, LshParams};
 use crate::output::{write_json_line, write_pretty_json, AtomicWriter, Staged};
 use crate::progress::Progress;
@@ -104,6 +114,9 @@ pub struct DedupConfig {
     pub tmp_dir: Option<PathBuf>,
     /// Bytes of input per parallel block.
     pub block_bytes: usize,
+    /// Remove lines found in at least this many documents (and repeats within a
+    /// document) before sketching; `None` = compare whole texts.
+    pub strip_lines: Option<u64>,
 }
 
 impl Default for DedupConfig {
@@ -125,6 +138,7 @@ impl Default for DedupConfig {
             max_record_bytes: 64 << 20,
             tmp_dir: None,
             block_bytes: 8 << 20,
+            strip_lines: None,
         }
     }
 }
@@ -191,6 +205,9 @@ impl DedupConfig {
         if self.inputs.iter().filter(|p| p.as_os_str() == "-").count() > 1 {
             return bad("stdin (-) can be given only once".into());
         }
+        if self.strip_lines.is_some_and(|k| k < 2) {
+            return bad("--strip-lines must be at least 2 (1 would remove every line)".into());
+        }
         Ok(())
     }
 }
@@ -237,6 +254,9 @@ pub struct DedupStats {
     pub verified_pairs: u64,
     /// Skipped records by reason.
     pub skipped: BTreeMap<&'static str, u64>,
+    /// With `--strip-lines`: distinct lines removed wherever they occurred.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub stripped_common_lines: Option<u64>,
     /// Parameters of the run.
     pub parameters: Parameters,
     /// What varies from run to run (excluded from determinism checks).
@@ -277,6 +297,9 @@ pub struct Parameters {
     pub candidate_probability: BTreeMap<String, f64>,
     /// Seed.
     pub seed: u64,
+    /// `--strip-lines K`: lines in at least K documents (and in-document
+    /// repeats) were removed before sketching.
+    pub strip_lines: Option<u64>,
     /// Keep rule.
     pub keep: KeepRule,
     /// Verification mode.
@@ -409,6 +432,8 @@ struct Worker<'a> {
     id: Vec<u8>,
     /// Reused for ids made from `<file>:<line>`.
     made_id: String,
+    /// With `--strip-lines`: removes common lines before sketching.
+    stripper: Option<LineStripper<'a>>,
 }
 
 const RECORDS_PER_CHUNK: usize = 256;
@@ -422,6 +447,7 @@ impl<'a> Worker<'a> {
             signature: vec![0; job.config.sketch.num_perm],
             id: Vec::new(),
             made_id: String::new(),
+            stripper: job.line_filter.as_ref().map(LineStripper::new),
         }
     }
 
@@ -500,8 +526,13 @@ impl<'a> Worker<'a> {
                 text
             }
         };
-        let summary = self.sketcher.sketch(text, &mut self.signature);
+        // `--keep longest` compares the text as given, before any stripping.
         let text_len = text.len() as u32;
+        let text = match self.stripper.as_mut() {
+            Some(stripper) => stripper.strip(text),
+            None => text,
+        };
+        let summary = self.sketcher.sketch(text, &mut self.signature);
         let store_start = out.store.len();
         let set: &[u64] = if job.config.verify == VerifyMode::Exact && !summary.is_empty() {
             self.sketcher.shingle_set()
@@ -535,6 +566,8 @@ struct Job<'a> {
     keep_signatures: bool,
     work_dir: WorkDir,
     output_compression: Compression,
+    /// With `--strip-lines`: the lines removed before sketching.
+    line_filter: Option<LineFilter>,
 }
 
 /// Pass-1 results that later stages need.
@@ -598,12 +631,18 @@ impl<'a> Job<'a> {
             keep_signatures: config.verify != VerifyMode::Exact,
             work_dir,
             output_compression,
+            line_filter: None,
         })
     }
 
-    fn run(self, threads: usize) -> Result<DedupOutcome> {
+    fn run(mut self, threads: usize) -> Result<DedupOutcome> {
         let total = Instant::now();
         let mut seconds = BTreeMap::new();
+        if let Some(min_docs) = self.config.strip_lines {
+            let t = Instant::now();
+            self.line_filter = Some(LineFilter::count(&self.lines_config(min_docs))?);
+            seconds.insert("count_lines", t.elapsed().as_secs_f64());
+        }
         let total_bytes: u64 = self.sources.iter().map(|s| s.size).sum();
         let progress = Progress::new(self.config.progress, total_bytes, "sketch");
 
@@ -654,6 +693,7 @@ impl<'a> Job<'a> {
             candidate_pairs: decisions.candidate_pairs,
             verified_pairs: decisions.verified_pairs,
             skipped: pass1.skipped_by_reason.clone(),
+            stripped_common_lines: self.line_filter.as_ref().map(|f| f.common_lines() as u64),
             parameters: self.parameters(),
             run: RunInfo { threads, seconds },
         };
@@ -668,6 +708,25 @@ impl<'a> Job<'a> {
             s.commit()?;
         }
         Ok(DedupOutcome { stats, files })
+    }
+
+    /// The line-counting pass of `--strip-lines` reads the same sources (stdin
+    /// through its spooled copy) with the same fields and bad-record policy.
+    fn lines_config(&self, min_docs: u64) -> LinesConfig {
+        let c = self.config;
+        LinesConfig {
+            inputs: self.sources.iter().map(|s| s.path.clone()).collect(),
+            text_field: c.text_field.clone(),
+            id_field: c.id_field.clone(),
+            min_docs,
+            threads: c.threads,
+            progress: c.progress,
+            on_bad_record: c.on_bad_record,
+            max_record_bytes: c.max_record_bytes,
+            tmp_dir: c.tmp_dir.clone(),
+            block_bytes: c.block_bytes,
+            ..LinesConfig::default()
+        }
     }
 
     fn parameters(&self) -> Parameters {
@@ -691,6 +750,7 @@ impl<'a> Job<'a> {
                 })
                 .collect(),
             seed: c.sketch.seed,
+            strip_lines: c.strip_lines,
             keep: c.keep,
             verify: c.verify,
             on_bad_record: c.on_bad_record,

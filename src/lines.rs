@@ -1658,6 +1658,166 @@ struct StripChunk {
     removed: Removed,
 }
 
+/// Where a removed line was in the text.
+struct RemovedSpan {
+    /// Byte range of the line's content (no terminator).
+    content: std::ops::Range<usize>,
+    /// Its length with the terminator.
+    bytes_with_terminator: usize,
+}
+
+/// The stripping rule, shared by `lines --strip` and `dedup --strip-lines`:
+/// writes into `out` every line of `text` whose key is neither in `common` nor
+/// already seen in this text (blank and uncounted lines, whose key is `None`,
+/// are always kept), with its terminator. Calls `on_removed(line_no, reason,
+/// key, span)` for each removed line. Returns false, leaving `out` unspecified,
+/// when nothing was removed. A text without a final line break gives a
+/// stripped text without one.
+fn strip_into(
+    text: &str,
+    mut key: impl FnMut(&str) -> Option<LineKey>,
+    common: &HashMap<LineKey, u32, KeyBuild>,
+    seen: &mut HashSet<LineKey, KeyBuild>,
+    out: &mut String,
+    mut on_removed: impl FnMut(usize, Reason, LineKey, RemovedSpan),
+) -> bool {
+    seen.clear();
+    out.clear();
+    let mut any = false;
+    let mut offset = 0;
+    for (index, (content, terminator)) in split_lines(text).enumerate() {
+        let start = offset;
+        offset += content.len() + terminator.len();
+        let why = key(content).and_then(|key| {
+            if common.contains_key(&key) {
+                Some((Reason::Common, key))
+            } else if !seen.insert(key) {
+                Some((Reason::Repeat, key))
+            } else {
+                None
+            }
+        });
+        match why {
+            None => {
+                out.push_str(content);
+                out.push_str(terminator);
+            }
+            Some((reason, key)) => {
+                any = true;
+                on_removed(
+                    index + 1,
+                    reason,
+                    key,
+                    RemovedSpan {
+                        content: start..start + content.len(),
+                        bytes_with_terminator: content.len() + terminator.len(),
+                    },
+                );
+            }
+        }
+    }
+    if any && !text.ends_with('\n') {
+        if out.ends_with("\r\n") {
+            out.truncate(out.len() - 2);
+        } else if out.ends_with('\n') {
+            out.pop();
+        }
+    }
+    any
+}
+
+/// The lines that `shingle dedup --strip-lines K` removes before sketching:
+/// those found in at least K documents by a counting pass over the input, plus
+/// (per document) repeats of a line already seen in it — the same rule as
+/// `shingle lines --strip`.
+pub struct LineFilter {
+    normalize: LineNormalizeOptions,
+    include_symbol_lines: bool,
+    common: HashMap<LineKey, u32, KeyBuild>,
+    /// What the counting pass saw.
+    pub summary: CountSummary,
+}
+
+impl LineFilter {
+    /// Counts the lines of `config.inputs` (one full read) and keeps those in at
+    /// least `config.min_docs` documents. Bad records follow
+    /// `config.on_bad_record` (skipped ones are simply not counted). Runs on the
+    /// current rayon pool.
+    pub fn count(config: &LinesConfig) -> Result<LineFilter> {
+        config.validate()?;
+        let job = Job::new(config, &std::env::temp_dir())?;
+        let progress = Progress::new(config.progress, job.total_bytes(), "lines");
+        let pass1 = job.pass1(&progress, &mut |_, _| Ok(()))?;
+        progress.finish();
+        let common = pass1
+            .table
+            .repeated()
+            .filter(|(_, s)| u64::from(s.docs) >= config.min_docs)
+            .map(|(k, s)| (k, s.docs))
+            .collect();
+        Ok(LineFilter {
+            normalize: config.normalize,
+            include_symbol_lines: config.include_symbol_lines,
+            common,
+            summary: pass1.summary(),
+        })
+    }
+
+    /// Number of distinct lines that are removed wherever they occur.
+    pub fn common_lines(&self) -> usize {
+        self.common.len()
+    }
+}
+
+/// Applies a [`LineFilter`] to texts, reusing its buffers (one per thread).
+pub struct LineStripper<'a> {
+    filter: &'a LineFilter,
+    normalizer: LineNormalizer,
+    norm: String,
+    seen: HashSet<LineKey, KeyBuild>,
+    out: String,
+}
+
+impl<'a> LineStripper<'a> {
+    /// A stripper for `filter`.
+    pub fn new(filter: &'a LineFilter) -> Self {
+        LineStripper {
+            filter,
+            normalizer: LineNormalizer::new(filter.normalize),
+            norm: String::new(),
+            seen: HashSet::default(),
+            out: String::new(),
+        }
+    }
+
+    /// `text` without its common lines and in-document repeats (borrowed
+    /// unchanged when nothing is removed).
+    pub fn strip<'t>(&'t mut self, text: &'t str) -> &'t str {
+        let (normalizer, norm, include) = (
+            &mut self.normalizer,
+            &mut self.norm,
+            self.filter.include_symbol_lines,
+        );
+        let changed = strip_into(
+            text,
+            |content| match normalizer.normalize(content, norm) {
+                LineClass::Blank => None,
+                LineClass::SymbolOnly if !include => None,
+                _ => Some(LineKey::of(norm)),
+            },
+            &self.filter.common,
+            &mut self.seen,
+            &mut self.out,
+            |_, _, _, _| {},
+        );
+        if changed {
+            &self.out
+        } else {
+            text
+        }
+    }
+}
+
 struct Stripper<'a> {
     worker: Worker<'a>,
     table: &'a LineTable,
@@ -1674,55 +1834,25 @@ impl<'a> Stripper<'a> {
     /// Strips one document's text into `self.stripped`; false if nothing was
     /// removed.
     fn strip_text(&mut self, text: &str, removed: &mut Removed) -> bool {
-        self.seen.clear();
-        self.stripped.clear();
         self.removed_lines.clear();
         let mut totals = LineTotals::default();
-        let mut offset = 0;
-        for (index, (content, terminator)) in split_lines(text).enumerate() {
-            let start = offset;
-            offset += content.len() + terminator.len();
-            let why = self.worker.key(content, &mut totals).and_then(|key| {
-                if let Some(&docs) = self.common.get(&key) {
-                    Some((Reason::Common, docs))
-                } else if !self.seen.insert(key) {
-                    Some((Reason::Repeat, self.table.docs_of(&key)))
-                } else {
-                    None
+        let (worker, table, removed_lines) =
+            (&mut self.worker, self.table, &mut self.removed_lines);
+        strip_into(
+            text,
+            |content| worker.key(content, &mut totals),
+            self.common,
+            &mut self.seen,
+            &mut self.stripped,
+            |line_no, reason, key, span| {
+                match reason {
+                    Reason::Common => removed.common_lines += 1,
+                    Reason::Repeat => removed.repeated_lines += 1,
                 }
-            });
-            match why {
-                None => {
-                    self.stripped.push_str(content);
-                    self.stripped.push_str(terminator);
-                }
-                Some((reason, docs)) => {
-                    match reason {
-                        Reason::Common => removed.common_lines += 1,
-                        Reason::Repeat => removed.repeated_lines += 1,
-                    }
-                    removed.bytes += (content.len() + terminator.len()) as u64;
-                    self.removed_lines.push((
-                        index + 1,
-                        reason,
-                        docs,
-                        start..start + content.len(),
-                    ));
-                }
-            }
-        }
-        if self.removed_lines.is_empty() {
-            return false;
-        }
-        if !text.ends_with('\n') {
-            // The text had no final line break: neither has the stripped text.
-            if self.stripped.ends_with("\r\n") {
-                self.stripped.truncate(self.stripped.len() - 2);
-            } else if self.stripped.ends_with('\n') {
-                self.stripped.pop();
-            }
-        }
-        true
+                removed.bytes += span.bytes_with_terminator as u64;
+                removed_lines.push((line_no, reason, table.docs_of(&key), span.content));
+            },
+        )
     }
 
     fn strip_chunk(&mut self, block: &Block, records: &[RawRecord]) -> Result<StripChunk> {
