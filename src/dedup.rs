@@ -41,10 +41,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::cluster::{Clusterer, Decision};
-use crate::error::{BadRecordReason, Error, Location, Result};
+use crate::error::{Error, Location, Result};
 use crate::input::{
-    self, BadRecord, Block, Compression, FieldPaths, RawRecord, RecordId, RecordReader,
-    RecordStatus, Source, SourceKind,
+    self, BadRecord, Block, Compression, FieldPaths, RawRecord, RecordReader, Source, SourceKind,
 };
 use crate::lines::{LineFilter, LineStripper, LinesConfig};
 use crate::lsh::{bucket_band, LshParams};
@@ -430,8 +429,6 @@ struct Worker<'a> {
     text: String,
     signature: Vec<u32>,
     id: Vec<u8>,
-    /// Reused for ids made from `<file>:<line>`.
-    made_id: String,
     /// With `--strip-lines`: removes common lines before sketching.
     stripper: Option<LineStripper<'a>>,
 }
@@ -446,7 +443,6 @@ impl<'a> Worker<'a> {
             text: String::new(),
             signature: vec![0; job.config.sketch.num_perm],
             id: Vec::new(),
-            made_id: String::new(),
             stripper: job.line_filter.as_ref().map(LineStripper::new),
         }
     }
@@ -477,55 +473,16 @@ impl<'a> Worker<'a> {
     ) -> std::result::Result<(), BadRecord> {
         let job = self.job;
         let source = &job.sources[record.source as usize];
-        match record.status {
-            RecordStatus::Ok => {}
-            RecordStatus::TooLarge => {
-                return Err(BadRecord {
-                    reason: BadRecordReason::RecordTooLarge,
-                    detail: format!(
-                        "record longer than --max-record-bytes ({} bytes)",
-                        job.config.max_record_bytes
-                    ),
-                })
-            }
-            RecordStatus::Truncated => {
-                return Err(BadRecord {
-                    reason: BadRecordReason::TruncatedStream,
-                    detail: format!(
-                    "{} stream is truncated or corrupt here; the rest of the file cannot be read",
-                    match source.compression {
-                        Compression::Gzip => "gzip",
-                        Compression::Zstd => "zstd",
-                        Compression::None => "input",
-                    }
-                ),
-                })
-            }
-        }
-        let content = block.content(record);
+        let (text, id) = input::parse_record(
+            source,
+            &job.fields,
+            job.config.max_record_bytes,
+            block,
+            record,
+            &mut self.text,
+        )?;
         self.id.clear();
-        let text: &str = match source.kind {
-            SourceKind::Jsonl => {
-                let id = input::extract_json(content, &job.fields, &mut self.text)?;
-                match id {
-                    RecordId::Json(raw) => self.id.extend_from_slice(raw.as_bytes()),
-                    RecordId::Missing => {
-                        use std::fmt::Write as _;
-                        self.made_id.clear();
-                        write!(self.made_id, "{}:{}", source.name.display(), record.line)
-                            .expect("write to string");
-                        serde_json::to_writer(&mut self.id, &self.made_id).expect("write to vec");
-                    }
-                }
-                &self.text
-            }
-            SourceKind::Text => {
-                let text = input::text_file_content(content)?;
-                serde_json::to_writer(&mut self.id, &source.name.display().to_string())
-                    .expect("write to vec");
-                text
-            }
-        };
+        id.write_json(source, record.line, &mut self.id);
         // `--keep longest` compares the text as given, before any stripping.
         let text_len = text.len() as u32;
         let text = match self.stripper.as_mut() {

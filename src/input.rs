@@ -840,6 +840,100 @@ impl<'de> Visitor<'de> for TextValue<'_, '_, 'de> {
     }
 }
 
+/// Where a document's id comes from.
+#[derive(Debug, Clone, Copy)]
+pub enum DocId<'a> {
+    /// The id field's JSON value, verbatim.
+    Json(&'a str),
+    /// No id field: `"<file>:<line>"`.
+    FileLine,
+    /// A text file: its path.
+    Path,
+}
+
+/// Serializes `Display` output as a JSON string without building it first.
+struct JsonString<T: fmt::Display>(T);
+
+impl<T: fmt::Display> serde::Serialize for JsonString<T> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&self.0)
+    }
+}
+
+impl DocId<'_> {
+    /// Appends the id as JSON text to `out`.
+    pub fn write_json(&self, source: &Source, line: u64, out: &mut Vec<u8>) {
+        match self {
+            DocId::Json(raw) => out.extend_from_slice(raw.as_bytes()),
+            DocId::FileLine => serde_json::to_writer(
+                out,
+                &JsonString(format_args!("{}:{line}", source.name.display())),
+            )
+            .expect("write to vec"),
+            DocId::Path => serde_json::to_writer(out, &JsonString(source.name.display()))
+                .expect("write to vec"),
+        }
+    }
+
+    /// The id as JSON text.
+    pub fn json(&self, source: &Source, line: u64) -> Cow<'_, str> {
+        match self {
+            DocId::Json(raw) => Cow::Borrowed(raw),
+            _ => {
+                let mut out = Vec::new();
+                self.write_json(source, line, &mut out);
+                Cow::Owned(String::from_utf8(out).expect("serde_json writes UTF-8"))
+            }
+        }
+    }
+}
+
+/// Turns one raw record into its text and id, or says why it cannot be used.
+/// JSON text is decoded into `text` (reused); a text file's bytes are borrowed
+/// from the block. Shared by every command that reads documents.
+pub fn parse_record<'b>(
+    source: &Source,
+    fields: &FieldPaths,
+    max_record_bytes: usize,
+    block: &'b Block,
+    record: &RawRecord,
+    text: &'b mut String,
+) -> std::result::Result<(&'b str, DocId<'b>), BadRecord> {
+    match record.status {
+        RecordStatus::Ok => {}
+        RecordStatus::TooLarge => {
+            return Err(BadRecord::new(
+                BadRecordReason::RecordTooLarge,
+                format!("record longer than --max-record-bytes ({max_record_bytes} bytes)"),
+            ))
+        }
+        RecordStatus::Truncated => {
+            let kind = match source.compression {
+                Compression::Gzip => "gzip",
+                Compression::Zstd => "zstd",
+                Compression::None => "input",
+            };
+            return Err(BadRecord::new(
+                BadRecordReason::TruncatedStream,
+                format!(
+                    "{kind} stream is truncated or corrupt here; the rest of the file cannot be read"
+                ),
+            ));
+        }
+    }
+    let content = block.content(record);
+    match source.kind {
+        SourceKind::Jsonl => {
+            let id = match extract_json(content, fields, text)? {
+                RecordId::Json(raw) => DocId::Json(raw),
+                RecordId::Missing => DocId::FileLine,
+            };
+            Ok((text.as_str(), id))
+        }
+        SourceKind::Text => Ok((text_file_content(content)?, DocId::Path)),
+    }
+}
+
 /// Checks that a text file's bytes are UTF-8 and returns them as text.
 pub fn text_file_content(bytes: &[u8]) -> std::result::Result<&str, BadRecord> {
     std::str::from_utf8(bytes).map_err(|e| {

@@ -132,10 +132,10 @@ use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 use xxhash_rust::xxh3::xxh3_128;
 
 use crate::dedup::{BadRecordPolicy, InputStat, RunInfo};
-use crate::error::{BadRecordReason, Error, Location, Result};
+use crate::error::{Error, Location, Result};
 use crate::input::{
-    self, BadRecord, Block, Compression, FieldPaths, RawRecord, RecordId, RecordReader,
-    RecordStatus, Source, SourceKind,
+    self, BadRecord, Block, Compression, DocId, FieldPaths, RawRecord, RecordReader, Source,
+    SourceKind,
 };
 use crate::output::{write_json_line, write_pretty_json, AtomicWriter, Staged};
 use crate::progress::Progress;
@@ -912,31 +912,6 @@ impl Drop for WorkDir {
     }
 }
 
-/// A document's id before it is needed as JSON.
-enum DocId<'a> {
-    /// The id field's JSON, verbatim.
-    Json(&'a str),
-    /// No id field: `<file>:<line>`.
-    FileLine,
-    /// A text file: its path.
-    Path,
-}
-
-impl DocId<'_> {
-    fn json(&self, source: &Source, line: u64) -> Cow<'_, str> {
-        match self {
-            DocId::Json(raw) => Cow::Borrowed(raw),
-            DocId::FileLine => Cow::Owned(
-                serde_json::to_string(&format!("{}:{line}", source.name.display()))
-                    .expect("string"),
-            ),
-            DocId::Path => Cow::Owned(
-                serde_json::to_string(&source.name.display().to_string()).expect("string"),
-            ),
-        }
-    }
-}
-
 /// State shared by the passes of one run.
 struct Job<'a> {
     config: &'a LinesConfig,
@@ -1105,51 +1080,21 @@ fn aggregate(occurrences: &mut [Occurrence]) -> Vec<ChunkLine> {
     lines
 }
 
-/// The text and id of a usable record, or why it is not usable. JSON text is
-/// decoded into `text`; a text file's bytes are borrowed from the block.
+/// The text and id of a usable record, or why it is not usable.
 fn parse_record<'b>(
     job: &Job<'_>,
     block: &'b Block,
     record: &RawRecord,
     text: &'b mut String,
 ) -> std::result::Result<(&'b str, DocId<'b>), BadRecord> {
-    let source = &job.sources[record.source as usize];
-    match record.status {
-        RecordStatus::Ok => {}
-        RecordStatus::TooLarge => {
-            return Err(BadRecord {
-                reason: BadRecordReason::RecordTooLarge,
-                detail: format!(
-                    "record longer than --max-record-bytes ({} bytes)",
-                    job.config.max_record_bytes
-                ),
-            })
-        }
-        RecordStatus::Truncated => {
-            return Err(BadRecord {
-                reason: BadRecordReason::TruncatedStream,
-                detail: format!(
-                    "{} stream is truncated or corrupt here; the rest of the file cannot be read",
-                    match source.compression {
-                        Compression::Gzip => "gzip",
-                        Compression::Zstd => "zstd",
-                        Compression::None => "input",
-                    }
-                ),
-            })
-        }
-    }
-    let content = block.content(record);
-    match source.kind {
-        SourceKind::Jsonl => {
-            let id = match input::extract_json(content, &job.fields, text)? {
-                RecordId::Json(raw) => DocId::Json(raw),
-                RecordId::Missing => DocId::FileLine,
-            };
-            Ok((text.as_str(), id))
-        }
-        SourceKind::Text => Ok((input::text_file_content(content)?, DocId::Path)),
-    }
+    input::parse_record(
+        &job.sources[record.source as usize],
+        &job.fields,
+        job.config.max_record_bytes,
+        block,
+        record,
+        text,
+    )
 }
 
 impl<'a> Job<'a> {
