@@ -238,7 +238,7 @@ pub struct EvalArgs {
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     /// The kept records (e.g. deduped.jsonl, or another tool's output as JSONL
-    /// with the id field).
+    /// lines that need only the id field: {"id": ...}).
     #[arg(long)]
     pub kept: PathBuf,
     /// clusters.jsonl, to score each removal against the document kept in its
@@ -293,16 +293,10 @@ pub fn run(cli: Cli) -> Result<()> {
                 &params,
             )?;
             let pairs = corpus.similar_pairs(args.threshold);
-            let mut kept = std::collections::HashSet::new();
-            crate::eval::for_each_record(
-                std::slice::from_ref(&args.kept),
-                &args.text_field,
-                &args.id_field,
-                |id, _| {
-                    kept.insert(id);
-                    Ok(())
-                },
-            )?;
+            let kept: std::collections::HashSet<String> =
+                crate::eval::read_ids(std::slice::from_ref(&args.kept), &args.id_field)?
+                    .into_iter()
+                    .collect();
             let mapping = args
                 .clusters
                 .as_deref()

@@ -91,6 +91,39 @@ pub fn for_each_record(
     Ok(())
 }
 
+/// Reads the ids of the records in `inputs` (JSONL; the id at the dotted
+/// `id_field`; other fields, text included, are not needed). Records without the
+/// id get `<file>:<line>`, as in `dedup`.
+pub fn read_ids(inputs: &[PathBuf], id_field: &str) -> Result<Vec<String>> {
+    let sources = input::discover(inputs, None)?;
+    let path: Vec<&str> = id_field.split('.').collect();
+    let mut reader = RecordReader::new(&sources, 1 << 30, 8 << 20);
+    let mut ids = Vec::new();
+    while let Some(block) = reader.next_block()? {
+        for r in &block.records {
+            let source = &sources[r.source as usize];
+            if source.kind == SourceKind::Text {
+                ids.push(source.name.display().to_string());
+                continue;
+            }
+            let bad = |detail: String| Error::BadRecord {
+                location: Location::new(&source.name, r.line),
+                reason: crate::error::BadRecordReason::MalformedJson,
+                detail,
+            };
+            let value: serde_json::Value =
+                serde_json::from_slice(block.content(r)).map_err(|e| bad(e.to_string()))?;
+            let id = path.iter().try_fold(&value, |v, key| v.get(key));
+            ids.push(match id {
+                Some(serde_json::Value::String(s)) => s.clone(),
+                Some(other) => other.to_string(),
+                None => format!("{}:{}", source.name.display(), r.line),
+            });
+        }
+    }
+    Ok(ids)
+}
+
 impl EvalCorpus {
     /// Loads a corpus and shingles it with `params`.
     pub fn load(
@@ -201,7 +234,9 @@ pub struct Quality {
     pub precision_uses_cluster_mapping: bool,
     /// Missed pairs by exact similarity (bins of 0.05).
     pub missed_by_similarity: BTreeMap<String, u64>,
-    /// Wrongly removed documents by their best similarity to the kept document.
+    /// Wrongly removed documents by their similarity to the kept document (bins
+    /// of 0.05). Without a cluster mapping only pairs at or above the bound the
+    /// truth was computed for are known; lower ones are under `"below_bound"`.
     pub wrong_removals_by_similarity: BTreeMap<String, u64>,
 }
 
@@ -259,17 +294,23 @@ pub fn evaluate(
             continue;
         }
         removed += 1;
-        let s = match kept_for.and_then(|m| m.get(id)) {
+        let (s, known) = match kept_for.and_then(|m| m.get(id)) {
             Some(k) => match index.get(k.as_str()) {
-                Some(&k) => corpus.similarity(doc, k),
-                None => 0.0,
+                Some(&k) => (corpus.similarity(doc, k), true),
+                None => (0.0, true),
             },
-            None => best_kept[doc],
+            // From the pair list: 0 means "below the bound it was computed for".
+            None => (best_kept[doc], best_kept[doc] > 0.0),
         };
         if s >= threshold {
             correct += 1;
         } else {
-            *wrong.entry(bin(s)).or_insert(0) += 1;
+            let label = if known {
+                bin(s)
+            } else {
+                "below_bound".to_string()
+            };
+            *wrong.entry(label).or_insert(0) += 1;
         }
     }
     let n = corpus.ids.len() as u64;

@@ -146,6 +146,39 @@ fn unique_lengths(input: &Path) {
     std::fs::write(input, out).unwrap();
 }
 
+/// `shingle eval` scores any tool's kept list given as `{"id": ...}` lines.
+#[test]
+fn eval_scores_a_kept_id_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = shingle::synth::SynthConfig {
+        documents: 600,
+        mean_words: 120,
+        ..Default::default()
+    };
+    let input = synth_corpus(dir.path(), "c.jsonl", &config);
+    let all = jsonl_ids(&input);
+    // Keeping everything misses every true pair and removes nothing.
+    let kept = dir.path().join("kept.jsonl");
+    let lines: Vec<String> = all
+        .iter()
+        .map(|id| serde_json::json!({ "id": id }).to_string())
+        .collect();
+    std::fs::write(&kept, lines.join("\n") + "\n").unwrap();
+    let out = shingle_ok(&["eval", p(&input), "--kept", p(&kept)]);
+    let q: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(q["true_pairs"].as_u64().unwrap() > 10, "{q}");
+    assert_eq!(q["missed_pairs"], q["true_pairs"]);
+    assert_eq!(q["removed"], 0);
+    assert_eq!(q["duplicate_recall"], 0.0);
+    // Keeping only the first document removes the rest, mostly wrongly.
+    std::fs::write(&kept, format!("{}\n", lines[0])).unwrap();
+    let out = shingle_ok(&["eval", p(&input), "--kept", p(&kept)]);
+    let q: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(q["removed"], all.len() as u64 - 1);
+    assert_eq!(q["missed_pairs"], 0);
+    assert!(q["removal_precision"].as_f64().unwrap() < 0.1);
+}
+
 fn shuffled_copy(input: &Path, output: &Path, seed: u64) {
     let text = std::fs::read_to_string(input).unwrap();
     let mut lines: Vec<&str> = text.lines().collect();
