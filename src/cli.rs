@@ -55,6 +55,16 @@ pub enum Command {
     /// without a letter or digit ("|", "•") are left alone unless
     /// --include-symbol-lines.
     Lines(crate::lines::LinesArgs),
+    /// A persistent near-duplicate index that grows run by run: build it, add
+    /// new documents (checked against everything indexed and each other, with
+    /// the decisions `dedup --keep first` would make), query it, inspect it.
+    ///
+    /// `add` (and `build --out-dir`) write deduped.jsonl (the new kept records),
+    /// clusters.jsonl (the new removed documents, each after its kept document's
+    /// line) and stats.json, as dedup does; `query` prints one JSON verdict per
+    /// record. An index is a directory of append-only segment files and a
+    /// MANIFEST; `compact` merges the segments.
+    Index(IndexArgs),
 }
 
 /// Options shared by everything that sketches documents.
@@ -258,6 +268,134 @@ pub struct EvalArgs {
     pub sketch: SketchArgs,
 }
 
+/// Options of `shingle index`.
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// What to do with the index.
+    #[command(subcommand)]
+    pub command: IndexCommand,
+}
+
+/// Subcommands of `shingle index`.
+#[derive(Debug, Subcommand)]
+pub enum IndexCommand {
+    /// Create an index from inputs (fails if INDEX already holds one).
+    Build(IndexBuildArgs),
+    /// Add inputs to an index: each new document is checked against the index
+    /// and the documents before it; the index gets one new segment.
+    ///
+    /// The new documents are held in memory (about 1 KB each) until the run
+    /// ends and the segment is written; a failed run adds nothing.
+    Add(IndexAddArgs),
+    /// Print one JSON verdict per input record ({"id", "verdict": new |
+    /// exact_duplicate | near_duplicate, "of", "similarity"}) without adding.
+    Query(IndexQueryArgs),
+    /// Print documents, nodes, segments, parameters, size on disk and format
+    /// version as JSON.
+    Info(IndexInfoArgs),
+    /// Merge all segments into one.
+    Compact(IndexCompactArgs),
+}
+
+/// Input options shared by the `shingle index` commands that read records.
+#[derive(Debug, Args, Clone)]
+pub struct IndexInputArgs {
+    /// JSON field holding the text; dotted paths reach into objects (meta.body).
+    #[arg(long, default_value = "text")]
+    pub text_field: String,
+    /// JSON field holding the id (dotted path allowed); it is the document's key
+    /// in the index. Records without it get the id "<file>:<line>".
+    #[arg(long, default_value = "id")]
+    pub id_field: String,
+    /// What to do with a malformed record: stop, or skip it (and report it in
+    /// skipped.jsonl and stats.json).
+    #[arg(long, value_enum, default_value_t = BadRecordPolicy::Error)]
+    pub on_bad_record: BadRecordPolicy,
+    /// Records longer than this many bytes are bad records.
+    #[arg(long, default_value_t = 64 << 20)]
+    pub max_record_bytes: usize,
+    /// Worker threads (0 = one per core). Results do not depend on it.
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// No progress bar and no summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Options of `shingle index build`.
+#[derive(Debug, Args)]
+pub struct IndexBuildArgs {
+    /// Inputs (same forms as dedup).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The index directory to create.
+    #[arg(short = 'o', long = "output")]
+    pub index: PathBuf,
+    /// Also write deduped.jsonl, clusters.jsonl and stats.json here.
+    #[arg(long)]
+    pub out_dir: Option<PathBuf>,
+    /// Jaccard similarity at or above which documents are near-duplicates.
+    #[arg(long, default_value_t = 0.8)]
+    pub threshold: f64,
+    #[command(flatten)]
+    pub sketch: SketchArgs,
+    /// LSH bands (with --rows; by default chosen from --threshold as dedup does).
+    #[arg(long, requires = "rows")]
+    pub bands: Option<usize>,
+    /// LSH rows per band (with --bands).
+    #[arg(long, requires = "bands")]
+    pub rows: Option<usize>,
+    /// Weight of false negatives (0..1) when choosing bands and rows (default 0.95).
+    #[arg(long)]
+    pub fn_weight: Option<f64>,
+    #[command(flatten)]
+    pub input: IndexInputArgs,
+}
+
+/// Options of `shingle index add`.
+#[derive(Debug, Args)]
+pub struct IndexAddArgs {
+    /// The index directory.
+    pub index: PathBuf,
+    /// Inputs (same forms as dedup).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Directory for deduped.jsonl, clusters.jsonl and stats.json.
+    #[arg(short, long)]
+    pub out_dir: PathBuf,
+    #[command(flatten)]
+    pub input: IndexInputArgs,
+}
+
+/// Options of `shingle index query`.
+#[derive(Debug, Args)]
+pub struct IndexQueryArgs {
+    /// The index directory.
+    pub index: PathBuf,
+    /// Inputs (same forms as dedup).
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    #[command(flatten)]
+    pub input: IndexInputArgs,
+}
+
+/// Options of `shingle index info`.
+#[derive(Debug, Args)]
+pub struct IndexInfoArgs {
+    /// The index directory.
+    pub index: PathBuf,
+    /// Read and check every record first (opening checks everything else).
+    #[arg(long)]
+    pub verify: bool,
+}
+
+/// Options of `shingle index compact`.
+#[derive(Debug, Args)]
+pub struct IndexCompactArgs {
+    /// The index directory.
+    pub index: PathBuf,
+}
+
 /// Runs the parsed command.
 pub fn run(cli: Cli) -> Result<()> {
     match cli.command {
@@ -311,6 +449,7 @@ pub fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Lines(args) => crate::lines::run_cli(&args),
+        Command::Index(args) => crate::index::commands::run(&args),
         Command::Generate(args) => {
             let config = crate::synth::SynthConfig {
                 documents: args.documents,

@@ -35,66 +35,6 @@ use std::collections::HashMap;
 
 use crate::error::Result;
 
-/// Disjoint sets with union by size and path halving; grows as elements are added.
-#[derive(Debug, Clone, Default)]
-pub struct UnionFind {
-    parent: Vec<u32>,
-    size: Vec<u32>,
-}
-
-impl UnionFind {
-    /// `n` singleton sets.
-    pub fn new(n: usize) -> Self {
-        UnionFind {
-            parent: (0..n as u32).collect(),
-            size: vec![1; n],
-        }
-    }
-
-    /// Number of elements.
-    pub fn len(&self) -> usize {
-        self.parent.len()
-    }
-
-    /// True when there are no elements.
-    pub fn is_empty(&self) -> bool {
-        self.parent.is_empty()
-    }
-
-    /// Makes sure elements `0..=x` exist.
-    pub fn ensure(&mut self, x: u32) {
-        while self.parent.len() <= x as usize {
-            self.parent.push(self.parent.len() as u32);
-            self.size.push(1);
-        }
-    }
-
-    /// The representative of `x`'s set.
-    pub fn find(&mut self, mut x: u32) -> u32 {
-        while self.parent[x as usize] != x {
-            let grandparent = self.parent[self.parent[x as usize] as usize];
-            self.parent[x as usize] = grandparent;
-            x = grandparent;
-        }
-        x
-    }
-
-    /// Joins the sets of `a` and `b`. Returns `Some((new_root, absorbed_root))`,
-    /// or `None` if they were already joined.
-    pub fn union(&mut self, a: u32, b: u32) -> Option<(u32, u32)> {
-        let (mut ra, mut rb) = (self.find(a), self.find(b));
-        if ra == rb {
-            return None;
-        }
-        if self.size[ra as usize] < self.size[rb as usize] {
-            std::mem::swap(&mut ra, &mut rb);
-        }
-        self.parent[rb as usize] = ra;
-        self.size[ra as usize] += self.size[rb as usize];
-        Some((ra, rb))
-    }
-}
-
 /// What happened to a document.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Decision {
@@ -112,12 +52,16 @@ pub enum Decision {
 /// Incremental clustering in keep order (see the module docs).
 ///
 /// Nodes are numbered by the order they are added (0, 1, 2, ...), so a node's
-/// number is its position in keep order. Memory is 8 bytes per node plus the
-/// kept lists of components with more than one member (a singleton component's
-/// only member is kept, implicitly).
-#[derive(Debug, Default)]
+/// number is its position in keep order. Disjoint sets use union by rank without
+/// path compression: trees stay O(log n) deep, so finding a root needs only
+/// `&self` and [`Clusterer::decide`] can answer "what would happen" under a
+/// shared lock (an index query) without adding the node. Memory is 5 bytes per
+/// node plus the kept lists of components with more than one member (a
+/// singleton component's only member is kept, implicitly).
+#[derive(Debug, Default, Clone)]
 pub struct Clusterer {
-    sets: UnionFind,
+    parent: Vec<u32>,
+    rank: Vec<u8>,
     /// Kept nodes of each multi-member component (by root), in node order.
     kept: HashMap<u32, Vec<u32>>,
 }
@@ -130,110 +74,117 @@ impl Clusterer {
 
     /// Number of nodes added.
     pub fn len(&self) -> usize {
-        self.sets.len()
+        self.parent.len()
     }
 
     /// True when no node was added.
     pub fn is_empty(&self) -> bool {
-        self.sets.is_empty()
+        self.parent.is_empty()
     }
 
     /// The id the next added node gets.
     pub fn next_node(&self) -> u32 {
-        self.sets.len() as u32
+        self.parent.len() as u32
     }
 
-    /// Adds the next node (id [`Clusterer::next_node`]), joined with
-    /// `neighbours` (earlier nodes that are verified near-duplicates of it).
-    /// `accept(kept)` is asked about the kept nodes of the resulting component in
-    /// order; the first that returns `Some(similarity)` is the one the new node is
-    /// removed in favour of.
-    pub fn add(
-        &mut self,
+    fn find(&self, mut x: u32) -> u32 {
+        while self.parent[x as usize] != x {
+            x = self.parent[x as usize];
+        }
+        x
+    }
+
+    /// The kept nodes of the component that joining `neighbours` would give, in
+    /// node order (the new node itself is undecided and not included).
+    fn joined_kept(&self, neighbours: &[u32]) -> Vec<u32> {
+        let mut roots: Vec<u32> = neighbours.iter().map(|&n| self.find(n)).collect();
+        roots.sort_unstable();
+        roots.dedup();
+        let mut kept = Vec::new();
+        for root in roots {
+            // Under union by rank a root of rank 0 never absorbed another tree.
+            if self.rank[root as usize] == 0 {
+                kept.push(root);
+            } else if let Some(list) = self.kept.get(&root) {
+                kept.extend_from_slice(list);
+            }
+        }
+        kept.sort_unstable();
+        kept
+    }
+
+    /// The decision for the next node, joined with `neighbours` (earlier nodes
+    /// that are verified near-duplicates of it), without adding it.
+    /// `accept(kept)` is asked about the kept nodes of the joined component in
+    /// order and returns the similarity when it is at least the threshold; the
+    /// first that does is the one the node is removed in favour of.
+    pub fn decide(
+        &self,
         neighbours: &[u32],
         mut accept: impl FnMut(u32) -> Result<Option<f64>>,
     ) -> Result<Decision> {
-        let node = self.join(neighbours);
-        let root = self.sets.find(node);
-        let mut decision = Decision::Kept;
-        if let Some(kept) = self.kept.get(&root) {
-            for &k in kept {
-                if let Some(similarity) = accept(k)? {
-                    decision = Decision::Duplicate { of: k, similarity };
-                    break;
-                }
+        for k in self.joined_kept(neighbours) {
+            if let Some(similarity) = accept(k)? {
+                return Ok(Decision::Duplicate { of: k, similarity });
             }
         }
-        self.record(node, root, decision);
+        Ok(Decision::Kept)
+    }
+
+    /// Decides ([`Clusterer::decide`]) and adds the next node.
+    pub fn add(
+        &mut self,
+        neighbours: &[u32],
+        accept: impl FnMut(u32) -> Result<Option<f64>>,
+    ) -> Result<Decision> {
+        let decision = self.decide(neighbours, accept)?;
+        self.add_decided(neighbours, decision);
         Ok(decision)
     }
 
-    /// Adds the next node with a decision taken earlier (replaying a saved state).
+    /// Adds the next node with a decision already taken (by `decide`, or read
+    /// back from a saved index). `neighbours` must be earlier nodes.
     pub fn add_decided(&mut self, neighbours: &[u32], decision: Decision) {
-        let node = self.join(neighbours);
-        let root = self.sets.find(node);
-        self.record(node, root, decision);
-    }
-
-    /// Creates the next node and joins it with its neighbours, merging kept lists.
-    fn join(&mut self, neighbours: &[u32]) -> u32 {
         let node = self.next_node();
-        self.sets.ensure(node);
-        // Kept nodes of the new node's component so far (the node itself is
-        // undecided, so it starts empty).
-        let mut kept_here: Vec<u32> = Vec::new();
-        for &other in neighbours {
-            debug_assert!(other < node, "neighbours must be earlier nodes");
-            let other_root = self.sets.find(other);
-            let here_root = self.sets.find(node);
-            if other_root == here_root {
-                continue;
-            }
-            let other_list = if self.sets.size[other_root as usize] == 1 {
-                vec![other_root] // a singleton is its own kept node
-            } else {
-                self.kept.remove(&other_root).unwrap_or_default()
-            };
-            self.kept.remove(&here_root);
-            self.sets.union(node, other);
-            kept_here = merge_sorted(kept_here, other_list);
+        let mut kept_here = self.joined_kept(neighbours);
+        let mut roots: Vec<u32> = neighbours.iter().map(|&n| self.find(n)).collect();
+        roots.sort_unstable();
+        roots.dedup();
+        for &root in &roots {
+            self.kept.remove(&root);
+        }
+        self.parent.push(node);
+        self.rank.push(0);
+        let mut root = node;
+        for other in roots {
+            root = self.union_roots(root, other);
+        }
+        // A node without neighbours stays a singleton: kept implicitly.
+        if decision == Decision::Kept && !neighbours.is_empty() {
+            kept_here.push(node);
         }
         if !kept_here.is_empty() {
-            let root = self.sets.find(node);
             self.kept.insert(root, kept_here);
         }
-        node
     }
 
-    fn record(&mut self, node: u32, root: u32, decision: Decision) {
-        // A node with no neighbours stays a singleton: kept implicitly.
-        if decision == Decision::Kept && self.sets.size[root as usize] > 1 {
-            self.kept.entry(root).or_default().push(node);
+    fn union_roots(&mut self, a: u32, b: u32) -> u32 {
+        let (ra, rb) = (self.rank[a as usize], self.rank[b as usize]);
+        let (root, child) = if ra < rb { (b, a) } else { (a, b) };
+        self.parent[child as usize] = root;
+        if ra == rb {
+            self.rank[root as usize] = self.rank[root as usize].saturating_add(1);
         }
+        root
     }
-}
 
-fn merge_sorted(a: Vec<u32>, b: Vec<u32>) -> Vec<u32> {
-    if a.is_empty() {
-        return b;
+    /// Approximate heap bytes held.
+    pub fn heap_bytes(&self) -> usize {
+        self.parent.capacity() * 4
+            + self.rank.capacity()
+            + self.kept.capacity() * (4 + 24 + 8)
+            + self.kept.values().map(|v| v.capacity() * 4).sum::<usize>()
     }
-    if b.is_empty() {
-        return a;
-    }
-    let mut out = Vec::with_capacity(a.len() + b.len());
-    let (mut i, mut j) = (0, 0);
-    while i < a.len() && j < b.len() {
-        if a[i] <= b[j] {
-            out.push(a[i]);
-            i += 1;
-        } else {
-            out.push(b[j]);
-            j += 1;
-        }
-    }
-    out.extend_from_slice(&a[i..]);
-    out.extend_from_slice(&b[j..]);
-    out
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ pub mod cluster;
 pub mod dedup;
 pub mod error;
 pub mod eval;
+pub mod index;
 pub mod input;
 pub mod lines;
 pub mod lsh;
