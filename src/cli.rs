@@ -115,13 +115,8 @@ pub struct DedupArgs {
     /// Directory for the outputs (created if missing).
     #[arg(short, long)]
     pub output_dir: PathBuf,
-    /// JSON field holding the text; dotted paths reach into objects (meta.body).
-    #[arg(long, default_value = "text")]
-    pub text_field: String,
-    /// JSON field holding the id (dotted path allowed). Records without it get
-    /// the id "<file>:<line>".
-    #[arg(long, default_value = "id")]
-    pub id_field: String,
+    #[command(flatten)]
+    pub read: ReadArgs,
     /// Jaccard similarity of shingle sets at or above which two documents are
     /// near-duplicates.
     #[arg(long, default_value_t = 0.8)]
@@ -147,21 +142,6 @@ pub struct DedupArgs {
     /// MinHash signature estimate (no disk reads), or none (plain LSH clusters).
     #[arg(long, value_enum, default_value_t = VerifyMode::Exact)]
     pub verify: VerifyMode,
-    /// Worker threads (0 = one per core). Output does not depend on it.
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
-    /// No progress bar and no summary.
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// What to do with a malformed record (bad JSON, invalid UTF-8, missing or
-    /// non-string text, too large, truncated compressed stream): stop with an
-    /// error naming file and line, or skip it and report it in skipped.jsonl and
-    /// stats.json.
-    #[arg(long, value_enum, default_value_t = BadRecordPolicy::Error)]
-    pub on_bad_record: BadRecordPolicy,
-    /// Records longer than this many bytes are bad records.
-    #[arg(long, default_value_t = 64 << 20)]
-    pub max_record_bytes: usize,
     /// Directory for temporary files (the document store); default: the output
     /// directory.
     #[arg(long)]
@@ -182,8 +162,8 @@ impl DedupArgs {
         DedupConfig {
             inputs: self.inputs.clone(),
             output_dir: self.output_dir.clone(),
-            text_field: self.text_field.clone(),
-            id_field: self.id_field.clone(),
+            text_field: self.read.text_field.clone(),
+            id_field: self.read.id_field.clone(),
             sketch: self.sketch.params(),
             threshold: self.threshold,
             lsh: match (self.bands, self.rows) {
@@ -193,10 +173,10 @@ impl DedupArgs {
             fn_weight: self.fn_weight,
             keep: self.keep,
             verify: self.verify,
-            threads: self.threads,
-            progress: !self.quiet,
-            on_bad_record: self.on_bad_record,
-            max_record_bytes: self.max_record_bytes,
+            threads: self.read.threads,
+            progress: !self.read.quiet,
+            on_bad_record: self.read.on_bad_record,
+            max_record_bytes: self.read.max_record_bytes,
             tmp_dir: self.tmp_dir.clone(),
             strip_lines: self.strip_lines,
             ..DedupConfig::default()
@@ -297,18 +277,21 @@ pub enum IndexCommand {
     Compact(IndexCompactArgs),
 }
 
-/// Input options shared by the `shingle index` commands that read records.
+/// How records are read: shared by every command that reads documents
+/// (`dedup`, `lines`, `index build|add|query`).
 #[derive(Debug, Args, Clone)]
-pub struct IndexInputArgs {
+pub struct ReadArgs {
     /// JSON field holding the text; dotted paths reach into objects (meta.body).
     #[arg(long, default_value = "text")]
     pub text_field: String,
-    /// JSON field holding the id (dotted path allowed); it is the document's key
-    /// in the index. Records without it get the id "<file>:<line>".
+    /// JSON field holding the id (dotted path allowed; in an index it is the
+    /// document's key). Records without it get the id "<file>:<line>".
     #[arg(long, default_value = "id")]
     pub id_field: String,
-    /// What to do with a malformed record: stop, or skip it (and report it in
-    /// skipped.jsonl and stats.json).
+    /// What to do with a malformed record (bad JSON, invalid UTF-8, missing or
+    /// non-string text, too large, truncated compressed stream): stop with an
+    /// error naming file and line, or skip it, count it in the stats and list it
+    /// (skipped.jsonl; `lines` without --strip lists them on stderr).
     #[arg(long, value_enum, default_value_t = BadRecordPolicy::Error)]
     pub on_bad_record: BadRecordPolicy,
     /// Records longer than this many bytes are bad records.
@@ -349,7 +332,7 @@ pub struct IndexBuildArgs {
     #[arg(long)]
     pub fn_weight: Option<f64>,
     #[command(flatten)]
-    pub input: IndexInputArgs,
+    pub input: ReadArgs,
 }
 
 /// Options of `shingle index add`.
@@ -364,7 +347,7 @@ pub struct IndexAddArgs {
     #[arg(short, long)]
     pub out_dir: PathBuf,
     #[command(flatten)]
-    pub input: IndexInputArgs,
+    pub input: ReadArgs,
 }
 
 /// Options of `shingle index query`.
@@ -376,7 +359,7 @@ pub struct IndexQueryArgs {
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
     #[command(flatten)]
-    pub input: IndexInputArgs,
+    pub input: ReadArgs,
 }
 
 /// Options of `shingle index info`.
@@ -402,7 +385,7 @@ pub fn run(cli: Cli) -> Result<()> {
         Command::Dedup(args) => {
             let config = args.config();
             let outcome = crate::dedup::run(&config)?;
-            if !args.quiet {
+            if !args.read.quiet {
                 eprintln!(
                     "{}",
                     crate::dedup::summary(&outcome.stats, &config.output_dir)

@@ -2294,28 +2294,8 @@ pub struct LinesArgs {
     /// Compare without Unicode NFC (by default NFD and NFC forms are one line).
     #[arg(long)]
     pub no_nfc: bool,
-    /// JSON field holding the text; dotted paths reach into objects (meta.body).
-    #[arg(long, default_value = "text")]
-    pub text_field: String,
-    /// JSON field holding the id (dotted path allowed). Records without it get
-    /// the id "FILE:LINE".
-    #[arg(long, default_value = "id")]
-    pub id_field: String,
-    /// Worker threads (0 = one per core). Output does not depend on it.
-    #[arg(long, default_value_t = 0)]
-    pub threads: usize,
-    /// No progress bar and no summary.
-    #[arg(short, long)]
-    pub quiet: bool,
-    /// What to do with a malformed record (bad JSON, invalid UTF-8, missing or
-    /// non-string text, too large, truncated compressed stream): stop with an
-    /// error naming file and line, or skip it (listed in OUT.skipped.jsonl with
-    /// --strip, on stderr otherwise) and count it.
-    #[arg(long, value_enum, default_value_t = BadRecordPolicy::Error)]
-    pub on_bad_record: BadRecordPolicy,
-    /// Records longer than this many bytes are bad records.
-    #[arg(long, default_value_t = 64 << 20)]
-    pub max_record_bytes: usize,
+    #[command(flatten)]
+    pub read: crate::cli::ReadArgs,
     /// Directory for temporary files (stdin is spooled there); default: beside
     /// the output with --strip, the system temporary directory otherwise.
     #[arg(long)]
@@ -2327,8 +2307,8 @@ impl LinesArgs {
     pub fn config(&self) -> LinesConfig {
         LinesConfig {
             inputs: self.inputs.clone(),
-            text_field: self.text_field.clone(),
-            id_field: self.id_field.clone(),
+            text_field: self.read.text_field.clone(),
+            id_field: self.read.id_field.clone(),
             normalize: LineNormalizeOptions {
                 nfc: !self.no_nfc,
                 trim: !self.keep_whitespace,
@@ -2338,10 +2318,10 @@ impl LinesArgs {
             },
             include_symbol_lines: self.include_symbol_lines,
             min_docs: self.min_docs,
-            threads: self.threads,
-            progress: !self.quiet,
-            on_bad_record: self.on_bad_record,
-            max_record_bytes: self.max_record_bytes,
+            threads: self.read.threads,
+            progress: !self.read.quiet,
+            on_bad_record: self.read.on_bad_record,
+            max_record_bytes: self.read.max_record_bytes,
             tmp_dir: self.tmp_dir.clone(),
             ..LinesConfig::default()
         }
@@ -2357,7 +2337,7 @@ pub fn run_cli(args: &LinesArgs) -> Result<()> {
             drop_empty: args.drop_empty,
         };
         let outcome = strip(&config, &options)?;
-        if !args.quiet {
+        if !args.read.quiet {
             eprintln!("{}", strip_summary(&outcome.stats, &options));
         }
         return Ok(());
@@ -2400,7 +2380,7 @@ pub fn run_cli(args: &LinesArgs) -> Result<()> {
             }
         }
     }
-    if !args.quiet {
+    if !args.read.quiet {
         eprintln!("{}", report_summary(&found));
     }
     Ok(())

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Index, IndexConfig, IndexInfo, Outcome, Prepared, Verdict};
-use crate::cli::{IndexArgs, IndexCommand, IndexInputArgs, SketchArgs};
+use crate::cli::{IndexArgs, IndexCommand, ReadArgs, SketchArgs};
 use crate::dedup::{BadRecordPolicy, DocumentCounts, InputStat};
 use crate::error::{Error, Location, Result};
 use crate::input::{
@@ -61,8 +61,8 @@ impl Default for InputOptions {
     }
 }
 
-impl From<&IndexInputArgs> for InputOptions {
-    fn from(a: &IndexInputArgs) -> Self {
+impl From<&ReadArgs> for InputOptions {
+    fn from(a: &ReadArgs) -> Self {
         InputOptions {
             text_field: a.text_field.clone(),
             id_field: a.id_field.clone(),
