@@ -1,13 +1,16 @@
 //! # shingle
 //!
-//! Finds exact duplicates, near-duplicate documents and (soon) duplicate lines in
-//! large scraped text corpora.
+//! Finds exact duplicates, near-duplicate documents and duplicate lines in large
+//! scraped text corpora.
 //!
 //! The pipeline, one module per stage:
 //! [`input`] → [`normalize`] → [`shingle`] → [`minhash`] (together: [`sketch`]) →
 //! [`lsh`] → [`verify`] → [`cluster`] → [`output`], driven by [`dedup`].
+//! [`lines`] counts, reports and strips repeated lines; [`index`] is the
+//! persistent, incremental form of the same decisions for crawlers.
 //! [`storage`] frames every file the tool writes for itself; [`synth`] generates
-//! corpora with known near-duplicate families for tests and benchmarks.
+//! corpora with known near-duplicate families and [`eval`] measures results
+//! against exact Jaccard.
 //!
 //! ```
 //! use shingle::sketch::{SketchParams, Sketcher};
