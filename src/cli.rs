@@ -285,7 +285,7 @@ pub struct ReadArgs {
     #[arg(long, default_value = "text")]
     pub text_field: String,
     /// JSON field holding the id (dotted path allowed; in an index it is the
-    /// document's key). Records without it get the id "<file>:<line>".
+    /// document's key). Records without it get the id "FILE:LINE".
     #[arg(long, default_value = "id")]
     pub id_field: String,
     /// What to do with a malformed record (bad JSON, invalid UTF-8, missing or
