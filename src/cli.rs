@@ -91,7 +91,8 @@ pub struct SketchArgs {
 }
 
 impl SketchArgs {
-    fn params(&self) -> SketchParams {
+    /// The sketch parameters these flags describe.
+    pub fn params(&self) -> SketchParams {
         SketchParams {
             normalize: NormalizeOptions {
                 lowercase: !self.keep_case,
@@ -104,19 +105,9 @@ impl SketchArgs {
     }
 }
 
-/// Options of `shingle dedup`.
-#[derive(Debug, Args)]
-pub struct DedupArgs {
-    /// Inputs: JSONL files (plain, .gz or .zst, detected by content), directories
-    /// (walked in sorted order for *.jsonl, *.ndjson, *.txt and their .gz/.zst),
-    /// .txt files (one document each, id = path), or - for JSONL on stdin.
-    #[arg(required = true)]
-    pub inputs: Vec<PathBuf>,
-    /// Directory for the outputs (created if missing).
-    #[arg(short, long)]
-    pub output_dir: PathBuf,
-    #[command(flatten)]
-    pub read: ReadArgs,
+/// What counts as a near-duplicate: shared by `dedup` and `index build`.
+#[derive(Debug, Args, Clone)]
+pub struct MatchArgs {
     /// Jaccard similarity of shingle sets at or above which two documents are
     /// near-duplicates.
     #[arg(long, default_value_t = 0.8)]
@@ -134,6 +125,33 @@ pub struct DedupArgs {
     /// 0.95 when candidates are verified, 0.5 with --verify none.
     #[arg(long)]
     pub fn_weight: Option<f64>,
+}
+
+impl MatchArgs {
+    /// Bands and rows given on the command line, if any.
+    pub fn lsh_override(&self) -> Option<LshParams> {
+        match (self.bands, self.rows) {
+            (Some(bands), Some(rows)) => Some(LshParams { bands, rows }),
+            _ => None,
+        }
+    }
+}
+
+/// Options of `shingle dedup`.
+#[derive(Debug, Args)]
+pub struct DedupArgs {
+    /// Inputs: JSONL files (plain, .gz or .zst, detected by content), directories
+    /// (walked in sorted order for *.jsonl, *.ndjson, *.txt and their .gz/.zst),
+    /// .txt files (one document each, id = path), or - for JSONL on stdin.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Directory for the outputs (created if missing).
+    #[arg(short, long)]
+    pub output_dir: PathBuf,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub matching: MatchArgs,
     /// Which copy of a duplicate group is kept: the first in input order, or the
     /// longest text (ties: input order).
     #[arg(long, value_enum, default_value_t = KeepRule::First)]
@@ -164,13 +182,10 @@ impl DedupArgs {
             output_dir: self.output_dir.clone(),
             text_field: self.read.text_field.clone(),
             id_field: self.read.id_field.clone(),
-            sketch: self.sketch.params(),
-            threshold: self.threshold,
-            lsh: match (self.bands, self.rows) {
-                (Some(bands), Some(rows)) => Some(LshParams { bands, rows }),
-                _ => None,
-            },
-            fn_weight: self.fn_weight,
+            sketch: self.matching.sketch.params(),
+            threshold: self.matching.threshold,
+            lsh: self.matching.lsh_override(),
+            fn_weight: self.matching.fn_weight,
             keep: self.keep,
             verify: self.verify,
             threads: self.read.threads,
@@ -317,20 +332,8 @@ pub struct IndexBuildArgs {
     /// Also write deduped.jsonl, clusters.jsonl and stats.json here.
     #[arg(long)]
     pub out_dir: Option<PathBuf>,
-    /// Jaccard similarity at or above which documents are near-duplicates.
-    #[arg(long, default_value_t = 0.8)]
-    pub threshold: f64,
     #[command(flatten)]
-    pub sketch: SketchArgs,
-    /// LSH bands (with --rows; by default chosen from --threshold as dedup does).
-    #[arg(long, requires = "rows")]
-    pub bands: Option<usize>,
-    /// LSH rows per band (with --bands).
-    #[arg(long, requires = "bands")]
-    pub rows: Option<usize>,
-    /// Weight of false negatives (0..1) when choosing bands and rows (default 0.95).
-    #[arg(long)]
-    pub fn_weight: Option<f64>,
+    pub matching: MatchArgs,
     #[command(flatten)]
     pub input: ReadArgs,
 }

@@ -19,17 +19,15 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{Index, IndexConfig, IndexInfo, Outcome, Prepared, Verdict};
-use crate::cli::{IndexArgs, IndexCommand, ReadArgs, SketchArgs};
+use crate::cli::{IndexArgs, IndexCommand, ReadArgs};
 use crate::dedup::{BadRecordPolicy, DocumentCounts, InputStat};
 use crate::error::{Error, Location, Result};
 use crate::input::{
     self, BadRecord, Block, Compression, FieldPaths, RawRecord, RecordReader, Source, SourceKind,
 };
 use crate::lsh::LshParams;
-use crate::normalize::NormalizeOptions;
 use crate::output::{write_json_line, write_pretty_json, AtomicWriter, Staged};
 use crate::progress::Progress;
-use crate::sketch::SketchParams;
 
 /// How inputs are read (the options `dedup` shares).
 #[derive(Debug, Clone)]
@@ -74,36 +72,25 @@ impl From<&ReadArgs> for InputOptions {
     }
 }
 
-fn sketch_params(a: &SketchArgs) -> SketchParams {
-    SketchParams {
-        normalize: NormalizeOptions {
-            lowercase: !a.keep_case,
-        },
-        shingle: a.shingle,
-        ngram: a.ngram,
-        num_perm: a.num_perm,
-        seed: a.seed,
-    }
-}
-
 /// Runs a parsed `shingle index` command.
 pub fn run(args: &IndexArgs) -> Result<()> {
     match &args.command {
         IndexCommand::Build(a) => {
-            let sketch = sketch_params(&a.sketch);
-            let fn_weight = a.fn_weight.unwrap_or(0.95);
+            let sketch = a.matching.sketch.params();
+            let fn_weight = a.matching.fn_weight.unwrap_or(0.95);
             if !(0.0..=1.0).contains(&fn_weight) {
                 return Err(Error::Config(format!(
                     "--fn-weight must be in [0, 1], got {fn_weight}"
                 )));
             }
-            let lsh = match (a.bands, a.rows) {
-                (Some(bands), Some(rows)) => LshParams { bands, rows },
-                _ => LshParams::optimal(a.threshold, sketch.num_perm, fn_weight),
-            };
+            let threshold = a.matching.threshold;
+            let lsh = a
+                .matching
+                .lsh_override()
+                .unwrap_or_else(|| LshParams::optimal(threshold, sketch.num_perm, fn_weight));
             let config = IndexConfig {
                 sketch,
-                threshold: a.threshold,
+                threshold,
                 lsh,
             };
             let opts = InputOptions::from(&a.input);
