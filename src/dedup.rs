@@ -492,7 +492,9 @@ impl<'a> Worker<'a> {
         let summary = self.sketcher.sketch(text, &mut self.signature);
         let store_start = out.store.len();
         let set: &[u64] = if job.config.verify == VerifyMode::Exact && !summary.is_empty() {
-            self.sketcher.shingle_set()
+            // Stored as computed; sorted into a set only if it is ever read for
+            // verification (most documents never are).
+            self.sketcher.shingles()
         } else {
             &[]
         };

@@ -113,6 +113,12 @@ impl Sketcher {
         &self.normalized
     }
 
+    /// The shingle hashes of the last sketched document, in text order, repeats
+    /// included (what the signature was computed from).
+    pub fn shingles(&self) -> &[u64] {
+        &self.hashes
+    }
+
     /// The sorted, deduplicated shingle hashes of the last sketched document.
     pub fn shingle_set(&mut self) -> &[u64] {
         into_set(&mut self.hashes);

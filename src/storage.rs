@@ -109,10 +109,11 @@ pub fn read_header<R: Read, P: DeserializeOwned>(
 }
 
 const DOC_STORE_MAGIC: &[u8; 8] = b"SHGLDOCS";
-const DOC_STORE_VERSION: u32 = 1;
+const DOC_STORE_VERSION: u32 = 2;
 
 /// Appends a document-store record: its id (JSON text) and, optionally, its
-/// sorted shingle set. Layout: `id_len u32 | set_len u32 | id | set (u64 LE)`.
+/// shingle hashes (as computed: readers sort and deduplicate them). Layout:
+/// `id_len u32 | set_len u32 | id | hashes (u64 LE)`.
 pub fn encode_doc(id_json: &[u8], set: &[u64], out: &mut Vec<u8>) {
     out.extend_from_slice(&(id_json.len() as u32).to_le_bytes());
     out.extend_from_slice(&(set.len() as u32).to_le_bytes());

@@ -21,6 +21,7 @@
 
 use crate::error::Result;
 use crate::minhash::MinHasher;
+use crate::shingle::into_set;
 use crate::storage::{DocBuffers, DocStore};
 
 /// How candidate pairs are checked.
@@ -103,12 +104,16 @@ impl Similarity<'_> {
     pub fn between(&self, a: u32, b: u32, scratch: &mut SimilarityScratch) -> Result<f64> {
         match self {
             Similarity::Exact { store, offsets } => {
+                // The store holds shingle hashes as computed (unsorted, with
+                // repeats); they become sets here, for the few documents read.
                 if scratch.a_doc != Some(a) {
                     scratch.a_doc = None;
                     store.read(offsets[a as usize], &mut scratch.a)?;
+                    into_set(&mut scratch.a.set);
                     scratch.a_doc = Some(a);
                 }
                 store.read(offsets[b as usize], &mut scratch.b)?;
+                into_set(&mut scratch.b.set);
                 Ok(jaccard_sorted(&scratch.a.set, &scratch.b.set))
             }
             Similarity::Signature {
