@@ -720,7 +720,7 @@ impl<'a> Job<'a> {
     }
 
     /// Pass 1: read, parse and sketch every record; keep the compact per-document
-    /// data and spill ids and shingle sets to the document store.
+    /// data and spill ids and shingle hashes to the document store.
     fn pass1(&self, progress: &Progress) -> Result<Pass1> {
         let config = self.config;
         let mut store = DocStoreWriter::create(&self.work_dir.0.join("docs.bin"), &config.sketch)?;

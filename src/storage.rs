@@ -124,7 +124,8 @@ pub fn encode_doc(id_json: &[u8], set: &[u64], out: &mut Vec<u8>) {
 }
 
 /// Writes the spill file that holds what the pipeline needs about a document but
-/// should not keep in memory: its id and (for exact verification) its shingle set.
+/// should not keep in memory: its id and (for exact verification) its shingle
+/// hashes.
 pub struct DocStoreWriter {
     out: BufWriter<File>,
     path: PathBuf,
@@ -178,7 +179,8 @@ pub struct DocBuffers {
     bytes: Vec<u8>,
     /// The record's id (JSON text).
     pub id: Vec<u8>,
-    /// The record's shingle set.
+    /// The record's shingle hashes as stored (`dedup` stores them unsorted with
+    /// repeats; [`crate::verify`] turns them into a set).
     pub set: Vec<u64>,
 }
 
