@@ -739,27 +739,11 @@ impl<'a> Job<'a> {
         let mut bytes_read = 0u64;
         let mut blank_lines = 0u64;
 
-        let mut reader =
-            RecordReader::new(&self.sources, config.max_record_bytes, config.block_bytes);
-        let consumed = reader.consumed();
-        std::thread::scope(|scope| -> Result<()> {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Block>>(2);
-            scope.spawn(move || loop {
-                match reader.next_block() {
-                    Ok(Some(block)) => {
-                        if tx.send(Ok(block)).is_err() {
-                            break;
-                        }
-                    }
-                    Ok(None) => break,
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        break;
-                    }
-                }
-            });
-            for block in rx {
-                let block = block?;
+        input::stream_blocks(
+            &self.sources,
+            config.max_record_bytes,
+            config.block_bytes,
+            |block, consumed| {
                 blank_lines += block.blank_lines;
                 let chunks: Vec<ChunkOut> = block
                     .records
@@ -846,10 +830,10 @@ impl<'a> Job<'a> {
                         }
                     }
                 }
-                progress.update(consumed.load(Ordering::Relaxed), records);
-            }
-            Ok(())
-        })?;
+                progress.update(consumed, records);
+                Ok(std::ops::ControlFlow::Continue(()))
+            },
+        )?;
         counts.read = records;
         let skipped_file = skipped_file.map(AtomicWriter::finish).transpose()?;
         let store = store.finish(&config.sketch)?;

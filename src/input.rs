@@ -478,6 +478,45 @@ impl<'a> RecordReader<'a> {
     }
 }
 
+/// Streams the blocks of `sources` to `f` in input order, read by a separate
+/// thread at most two blocks ahead, so reading and decompressing overlap with
+/// the work on the previous block. `f` also gets the (compressed) input bytes
+/// read so far, for progress; it stops the stream early with
+/// `ControlFlow::Break`. Read errors end the stream with that error.
+pub fn stream_blocks(
+    sources: &[Source],
+    max_record_bytes: usize,
+    block_bytes: usize,
+    mut f: impl FnMut(Block, u64) -> Result<std::ops::ControlFlow<()>>,
+) -> Result<()> {
+    let mut reader = RecordReader::new(sources, max_record_bytes, block_bytes);
+    let consumed = reader.consumed();
+    std::thread::scope(|scope| -> Result<()> {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Block>>(2);
+        scope.spawn(move || loop {
+            match reader.next_block() {
+                Ok(Some(block)) => {
+                    if tx.send(Ok(block)).is_err() {
+                        break;
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    let _ = tx.send(Err(e));
+                    break;
+                }
+            }
+        });
+        for block in rx {
+            let block = block?;
+            if f(block, consumed.load(Ordering::Relaxed))?.is_break() {
+                break;
+            }
+        }
+        Ok(())
+    })
+}
+
 enum LineRead {
     Eof,
     /// A line was appended; `terminator` is 0, 1 (`\n`) or 2 (`\r\n`) bytes.

@@ -121,7 +121,6 @@ use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::io::{self, IsTerminal, Write};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -134,8 +133,7 @@ use xxhash_rust::xxh3::xxh3_128;
 use crate::dedup::{BadRecordPolicy, InputStat, RunInfo};
 use crate::error::{Error, Location, Result};
 use crate::input::{
-    self, BadRecord, Block, Compression, DocId, FieldPaths, RawRecord, RecordReader, Source,
-    SourceKind,
+    self, BadRecord, Block, Compression, DocId, FieldPaths, RawRecord, Source, SourceKind,
 };
 use crate::output::{write_json_line, write_pretty_json, AtomicWriter, Staged};
 use crate::progress::Progress;
@@ -1133,38 +1131,20 @@ impl<'a> Job<'a> {
         progress: &Progress,
         mut f: impl FnMut(Block) -> Result<ControlFlow<(), u64>>,
     ) -> Result<()> {
-        let mut reader = RecordReader::new(
+        input::stream_blocks(
             &self.sources,
             self.config.max_record_bytes,
             self.config.block_bytes,
-        );
-        let consumed = reader.consumed();
-        std::thread::scope(|scope| -> Result<()> {
-            let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Block>>(2);
-            scope.spawn(move || loop {
-                match reader.next_block() {
-                    Ok(Some(block)) => {
-                        if tx.send(Ok(block)).is_err() {
-                            break;
-                        }
-                    }
-                    Ok(None) => break,
-                    Err(e) => {
-                        let _ = tx.send(Err(e));
-                        break;
-                    }
-                }
-            });
-            for block in rx {
-                match f(block?)? {
+            |block, consumed| {
+                Ok(match f(block)? {
                     ControlFlow::Continue(docs) => {
-                        progress.update(consumed.load(Ordering::Relaxed), docs)
+                        progress.update(consumed, docs);
+                        ControlFlow::Continue(())
                     }
-                    ControlFlow::Break(()) => break,
-                }
-            }
-            Ok(())
-        })
+                    ControlFlow::Break(()) => ControlFlow::Break(()),
+                })
+            },
+        )
     }
 
     /// Pass 1: count every line. Bad records go to `on_skip` under the skip
