@@ -34,7 +34,6 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -43,7 +42,7 @@ use serde::Serialize;
 use crate::cluster::{Clusterer, Decision};
 use crate::error::{Error, Location, Result};
 use crate::input::{
-    self, BadRecord, Block, Compression, FieldPaths, RawRecord, RecordReader, Source, SourceKind,
+    self, BadRecord, Block, Compression, FieldPaths, RawRecord, Source, SourceKind,
 };
 use crate::lines::{LineFilter, LineStripper, LinesConfig};
 use crate::lsh::{bucket_band, LshParams};
@@ -532,7 +531,8 @@ struct Job<'a> {
 /// Pass-1 results that later stages need.
 struct Pass1 {
     docs: DocTable,
-    store: DocStore,
+    /// Taken (and deleted) once the ids are written.
+    store: Option<DocStore>,
     /// Bit per record: was it skipped?
     skipped_records: Bits,
     records: u64,
@@ -541,6 +541,14 @@ struct Pass1 {
     skipped_file: Option<Staged>,
     bytes_read: u64,
     blank_lines: u64,
+}
+
+impl Pass1 {
+    fn store(&self) -> &DocStore {
+        self.store
+            .as_ref()
+            .expect("the document store is read only before it is discarded")
+    }
 }
 
 /// What clustering decided for each duplicate document.
@@ -616,6 +624,10 @@ impl<'a> Job<'a> {
         let t = Instant::now();
         let mut staged = Vec::new();
         staged.push(self.write_clusters(&pass1, &decisions)?);
+        let mut pass1 = pass1;
+        if let Some(store) = pass1.store.take() {
+            store.discard()?;
+        }
         let (deduped, kept) = self.write_deduped(&pass1, &decisions, &progress)?;
         staged.push(deduped);
         seconds.insert("write", t.elapsed().as_secs_f64());
@@ -839,7 +851,7 @@ impl<'a> Job<'a> {
         let store = store.finish(&config.sketch)?;
         Ok(Pass1 {
             docs,
-            store,
+            store: Some(store),
             skipped_records,
             records,
             counts,
@@ -914,7 +926,7 @@ impl<'a> Job<'a> {
         let t = Instant::now();
         let similarity = match verify {
             VerifyMode::Exact => Similarity::Exact {
-                store: &pass1.store,
+                store: pass1.store(),
                 offsets: &docs.store_offset,
             },
             VerifyMode::Signature | VerifyMode::None => Similarity::Signature {
@@ -1052,12 +1064,12 @@ impl<'a> Job<'a> {
         for &(kept, member, similarity) in &decisions.clusters {
             if kept != last_kept {
                 pass1
-                    .store
+                    .store()
                     .read_id(pass1.docs.store_offset[kept as usize], &mut kept_id)?;
                 last_kept = kept;
             }
             pass1
-                .store
+                .store()
                 .read_id(pass1.docs.store_offset[member as usize], &mut id)?;
             out.write_all(b"{\"id\":").map_err(io)?;
             out.write_all(&id).map_err(io)?;
@@ -1085,51 +1097,75 @@ impl<'a> Job<'a> {
         let path = self.config.output_dir.join(name);
         let mut out = AtomicWriter::create(&path, self.output_compression)?;
         let io = |e| Error::io("writing", &path, e);
-        let mut reader = RecordReader::new(
-            &self.sources,
-            self.config.max_record_bytes,
-            self.config.block_bytes,
-        );
-        let consumed = reader.consumed();
         let mut record = 0u64;
         let mut doc = 0u64;
         let mut kept = 0u64;
-        while let Some(block) = reader.next_block()? {
-            for r in &block.records {
-                let skipped = pass1.skipped_records.get(record);
-                record += 1;
-                if skipped {
-                    continue;
-                }
-                let is_kept = decisions.kept.get(doc);
-                doc += 1;
-                if !is_kept {
-                    continue;
-                }
-                kept += 1;
-                match self.sources[r.source as usize].kind {
-                    SourceKind::Jsonl => {
-                        let line = block.raw_line(r);
-                        out.write_all(line).map_err(io)?;
-                        if !line.ends_with(b"\n") {
-                            out.write_all(b"\n").map_err(io)?;
+        input::stream_blocks(
+            &self.sources,
+            self.config.max_record_bytes,
+            self.config.block_bytes,
+            |block, consumed| {
+                // Kept JSONL records that are adjacent in the block (the common
+                // case) are copied with one write.
+                let mut run: Option<(usize, usize)> = None;
+                for r in &block.records {
+                    let skipped = pass1.skipped_records.get(record);
+                    record += 1;
+                    let is_kept = !skipped && decisions.kept.get(doc);
+                    doc += u64::from(!skipped);
+                    let source = &self.sources[r.source as usize];
+                    let copy_raw = is_kept
+                        && source.kind == SourceKind::Jsonl
+                        && block.raw_line(r).ends_with(b"\n");
+                    match run {
+                        Some((start, end)) if copy_raw && end == r.start => {
+                            run = Some((start, r.end_with_terminator));
+                        }
+                        _ => {
+                            if let Some((start, end)) = run.take() {
+                                out.write_all(&block.data[start..end]).map_err(io)?;
+                            }
+                            if copy_raw {
+                                run = Some((r.start, r.end_with_terminator));
+                            }
                         }
                     }
-                    SourceKind::Text => {
-                        let text = std::str::from_utf8(block.content(r)).map_err(|_| {
-                            Error::InputChanged {
-                                path: self.sources[r.source as usize].name.clone(),
-                                detail: "text is no longer valid UTF-8".into(),
-                            }
-                        })?;
-                        let name = self.sources[r.source as usize].name.display().to_string();
-                        write_json_line(&mut out, &serde_json::json!({"id": name, "text": text}))
+                    if !is_kept {
+                        continue;
+                    }
+                    kept += 1;
+                    if copy_raw {
+                        continue;
+                    }
+                    match source.kind {
+                        SourceKind::Jsonl => {
+                            // The last line of a file without a final newline.
+                            out.write_all(block.raw_line(r)).map_err(io)?;
+                            out.write_all(b"\n").map_err(io)?;
+                        }
+                        SourceKind::Text => {
+                            let text = std::str::from_utf8(block.content(r)).map_err(|_| {
+                                Error::InputChanged {
+                                    path: source.name.clone(),
+                                    detail: "text is no longer valid UTF-8".into(),
+                                }
+                            })?;
+                            let name = source.name.display().to_string();
+                            write_json_line(
+                                &mut out,
+                                &serde_json::json!({"id": name, "text": text}),
+                            )
                             .map_err(io)?;
+                        }
                     }
                 }
-            }
-            progress.update(consumed.load(Ordering::Relaxed), record);
-        }
+                if let Some((start, end)) = run {
+                    out.write_all(&block.data[start..end]).map_err(io)?;
+                }
+                progress.update(consumed, record);
+                Ok(std::ops::ControlFlow::Continue(()))
+            },
+        )?;
         if record != pass1.records || doc != pass1.docs.len() as u64 {
             return Err(Error::InputChanged {
                 path: self

@@ -330,6 +330,8 @@ pub struct RecordReader<'a> {
     max_record_bytes: usize,
     block_bytes: usize,
     current: usize,
+    /// One past the last source this reader reads.
+    end: usize,
     reader: Option<Box<dyn BufRead + Send>>,
     line: u64,
     consumed: Arc<AtomicU64>,
@@ -338,14 +340,33 @@ pub struct RecordReader<'a> {
 impl<'a> RecordReader<'a> {
     /// A reader over `sources`, with the record size limit and target block size.
     pub fn new(sources: &'a [Source], max_record_bytes: usize, block_bytes: usize) -> Self {
+        Self::for_sources(
+            sources,
+            0..sources.len(),
+            max_record_bytes,
+            block_bytes,
+            Arc::new(AtomicU64::new(0)),
+        )
+    }
+
+    /// A reader over `sources[range]` only (records keep their index in the full
+    /// list), adding the bytes it reads to `consumed`.
+    fn for_sources(
+        sources: &'a [Source],
+        range: std::ops::Range<usize>,
+        max_record_bytes: usize,
+        block_bytes: usize,
+        consumed: Arc<AtomicU64>,
+    ) -> Self {
         RecordReader {
             sources,
             max_record_bytes,
             block_bytes,
-            current: 0,
+            current: range.start,
+            end: range.end.min(sources.len()),
             reader: None,
             line: 0,
-            consumed: Arc::new(AtomicU64::new(0)),
+            consumed,
         }
     }
 
@@ -356,7 +377,7 @@ impl<'a> RecordReader<'a> {
             ..Block::default()
         };
         while block.data.len() < self.block_bytes && block.records.len() < 1 << 16 {
-            if self.current >= self.sources.len() {
+            if self.current >= self.end {
                 break;
             }
             if !self.read_one(&mut block)? {
@@ -364,8 +385,7 @@ impl<'a> RecordReader<'a> {
                 self.reader = None;
             }
         }
-        if block.records.is_empty() && block.blank_lines == 0 && self.current >= self.sources.len()
-        {
+        if block.records.is_empty() && block.blank_lines == 0 && self.current >= self.end {
             return Ok(None);
         }
         Ok(Some(block))
@@ -478,42 +498,86 @@ impl<'a> RecordReader<'a> {
     }
 }
 
-/// Streams the blocks of `sources` to `f` in input order, read by a separate
-/// thread at most two blocks ahead, so reading and decompressing overlap with
-/// the work on the previous block. `f` also gets the (compressed) input bytes
-/// read so far, for progress; it stops the stream early with
-/// `ControlFlow::Break`. Read errors end the stream with that error.
+/// Streams the blocks of `sources` to `f` in input order. Reading and
+/// decompressing run on separate threads, at most two blocks ahead of `f`, so
+/// they overlap with the work on earlier blocks; with several input files, up
+/// to one decoder per worker thread reads files in parallel (a single big
+/// compressed file is decoded by one thread). `f` also gets the (compressed)
+/// input bytes read so far, for progress; it stops the stream early with
+/// `ControlFlow::Break`. A read error ends the stream with that error when `f`
+/// reaches its place in the input, so the first error in input order is the
+/// one reported.
 pub fn stream_blocks(
     sources: &[Source],
     max_record_bytes: usize,
     block_bytes: usize,
     mut f: impl FnMut(Block, u64) -> Result<std::ops::ControlFlow<()>>,
 ) -> Result<()> {
-    let mut reader = RecordReader::new(sources, max_record_bytes, block_bytes);
-    let consumed = reader.consumed();
+    type Channel = (
+        std::sync::mpsc::SyncSender<Result<Block>>,
+        std::sync::mpsc::Receiver<Result<Block>>,
+    );
+    let consumed = Arc::new(AtomicU64::new(0));
+    let decoders = rayon::current_num_threads().clamp(1, sources.len().max(1));
+    let (senders, receivers): (Vec<_>, Vec<_>) = (0..sources.len())
+        .map(|_| -> Channel { std::sync::mpsc::sync_channel(2) })
+        .map(|(tx, rx)| (std::sync::Mutex::new(Some(tx)), rx))
+        .unzip();
+    let next_source = std::sync::atomic::AtomicUsize::new(0);
+    let stop = std::sync::atomic::AtomicBool::new(false);
     std::thread::scope(|scope| -> Result<()> {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Result<Block>>(2);
-        scope.spawn(move || loop {
-            match reader.next_block() {
-                Ok(Some(block)) => {
-                    if tx.send(Ok(block)).is_err() {
+        for _ in 0..decoders {
+            scope.spawn(|| {
+                // Files are taken in input order, so the file `f` waits for is
+                // always already being read: no decoder can starve it.
+                while !stop.load(Ordering::Relaxed) {
+                    let index = next_source.fetch_add(1, Ordering::Relaxed);
+                    let Some(sender) = senders.get(index) else {
                         break;
+                    };
+                    let tx = sender
+                        .lock()
+                        .unwrap_or_else(|e| e.into_inner())
+                        .take()
+                        .expect("each source is taken once");
+                    let mut reader = RecordReader::for_sources(
+                        sources,
+                        index..index + 1,
+                        max_record_bytes,
+                        block_bytes,
+                        consumed.clone(),
+                    );
+                    loop {
+                        let (item, last) = match reader.next_block() {
+                            Ok(Some(block)) => (Ok(block), false),
+                            Ok(None) => break,
+                            Err(e) => (Err(e), true),
+                        };
+                        if tx.send(item).is_err() {
+                            stop.store(true, Ordering::Relaxed);
+                            return;
+                        }
+                        if last {
+                            break;
+                        }
                     }
                 }
-                Ok(None) => break,
-                Err(e) => {
-                    let _ = tx.send(Err(e));
-                    break;
+            });
+        }
+        let result = (|| {
+            for rx in &receivers {
+                for block in rx {
+                    if f(block?, consumed.load(Ordering::Relaxed))?.is_break() {
+                        return Ok(());
+                    }
                 }
             }
-        });
-        for block in rx {
-            let block = block?;
-            if f(block, consumed.load(Ordering::Relaxed))?.is_break() {
-                break;
-            }
-        }
-        Ok(())
+            Ok(())
+        })();
+        // Unblock and stop the decoders before the scope waits for them.
+        stop.store(true, Ordering::Relaxed);
+        drop(receivers);
+        result
     })
 }
 
@@ -1128,6 +1192,80 @@ mod tests {
                 b"{\"text\":\"three\"}".to_vec()
             ]
         );
+    }
+
+    /// Records of `sources` as (source, line, content), read one file at a time.
+    fn read_sequentially(sources: &[Source]) -> Vec<(u32, u64, Vec<u8>)> {
+        let mut reader = RecordReader::new(sources, 1 << 20, 64);
+        let mut out = Vec::new();
+        while let Some(block) = reader.next_block().unwrap() {
+            for r in &block.records {
+                out.push((r.source, r.line, block.content(r).to_vec()));
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn parallel_decoding_keeps_input_order_and_reports_errors_in_place() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut paths = Vec::new();
+        for file in 0..7 {
+            let text: String = (0..40)
+                .map(|line| format!("{{\"text\":\"file {file} line {line}\"}}\n"))
+                .collect();
+            let path = dir.path().join(format!("{file}.jsonl"));
+            let bytes = match file % 3 {
+                0 => {
+                    let mut enc =
+                        flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+                    enc.write_all(text.as_bytes()).unwrap();
+                    enc.finish().unwrap()
+                }
+                1 => zstd::encode_all(text.as_bytes(), 3).unwrap(),
+                _ => text.into_bytes(),
+            };
+            std::fs::write(&path, bytes).unwrap();
+            paths.push(path);
+        }
+        let sources = discover(&paths, None).unwrap();
+        let want = read_sequentially(&sources);
+        assert_eq!(want.len(), 7 * 40);
+        for threads in [1, 2, 4] {
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap();
+            let mut got = Vec::new();
+            pool.install(|| {
+                stream_blocks(&sources, 1 << 20, 64, |block, _| {
+                    for r in &block.records {
+                        got.push((r.source, r.line, block.content(r).to_vec()));
+                    }
+                    Ok(std::ops::ControlFlow::Continue(()))
+                })
+            })
+            .unwrap();
+            assert_eq!(got, want, "{threads} threads");
+        }
+        // A file that disappears after discovery: everything before it is
+        // delivered, then its error, whatever the other decoders were doing.
+        std::fs::remove_file(&paths[4]).unwrap();
+        let pool = rayon::ThreadPoolBuilder::new()
+            .num_threads(3)
+            .build()
+            .unwrap();
+        let mut seen = 0;
+        let err = pool
+            .install(|| {
+                stream_blocks(&sources, 1 << 20, 64, |block, _| {
+                    seen += block.records.len();
+                    Ok(std::ops::ControlFlow::Continue(()))
+                })
+            })
+            .unwrap_err();
+        assert_eq!(seen, 4 * 40);
+        assert!(err.to_string().contains("4.jsonl"), "{err}");
     }
 
     #[test]

@@ -202,6 +202,20 @@ impl DocStore {
         })
     }
 
+    /// Deletes the store once it is no longer read. Truncating first drops its
+    /// dirty pages, so the kernel does not spend disk bandwidth writing back a
+    /// temporary file while the outputs are being written and synced.
+    pub fn discard(self) -> Result<()> {
+        let writable = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&self.path)
+            .map_err(|e| Error::io("opening", &self.path, e))?;
+        writable
+            .set_len(0)
+            .map_err(|e| Error::io("truncating", &self.path, e))?;
+        std::fs::remove_file(&self.path).map_err(|e| Error::io("removing", &self.path, e))
+    }
+
     /// Reads only the id (JSON text) of the record at `offset` into `id`.
     pub fn read_id(&self, offset: u64, id: &mut Vec<u8>) -> Result<()> {
         let mut prefix = [0u8; 4];
