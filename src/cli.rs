@@ -1,7 +1,7 @@
 //! The command line: parsed in one place into plain configurations, then handed
 //! to the library.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Parser, Subcommand};
 
@@ -55,6 +55,24 @@ pub enum Command {
     /// without a letter or digit ("|", "•") are left alone unless
     /// --include-symbol-lines.
     Lines(crate::lines::LinesArgs),
+    /// Sharded stage 1 of 4: sketch the input files of one rank (file f goes to
+    /// rank f % W) into a work directory on shared storage: per file a
+    /// document table, a document store and sorted band runs, then a
+    /// completion marker. Restartable: finished files are skipped.
+    ///
+    /// The four stages (sign, bucket, cluster, filter) give the same clusters
+    /// and kept records as one `dedup` run; run them as job arrays of any
+    /// scheduler (see README).
+    Sign(SignArgs),
+    /// Sharded stage 2 of 4: candidate pairs of one LSH band (--band B), or of
+    /// all bands, merged from every file's band runs. Needs all of `sign`.
+    Bucket(BucketArgs),
+    /// Sharded stage 3 of 4: verify candidates and cluster (one task); writes
+    /// clusters.jsonl, stats.json (and skipped.jsonl) into the work directory.
+    Cluster(ClusterArgs),
+    /// Sharded stage 4 of 4: write the kept records of one rank's input files,
+    /// byte for byte, one output file per input file.
+    Filter(FilterArgs),
     /// A persistent near-duplicate index that grows run by run: build it, add
     /// new documents (checked against everything indexed and each other, with
     /// the decisions `dedup --keep first` would make), query it, inspect it.
@@ -172,6 +190,45 @@ pub struct DedupArgs {
     /// the originals, unstripped.
     #[arg(long, value_name = "K")]
     pub strip_lines: Option<u64>,
+    /// Bound memory for corpora whose band data does not fit: LSH band keys
+    /// (128 bytes per document at 16 bands, the largest per-document cost) go
+    /// to sorted runs in --tmp-dir, buffered in a quarter of SIZE, and are
+    /// merged band by band. Results are byte-identical to a run without it.
+    /// The rest of SIZE covers the per-document table (about 30 bytes per
+    /// document while reading, about 100 while clustering) and I/O buffers
+    /// (about 60 MB). SIZE: bytes or with K, M, G, T (powers of 1024).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size)]
+    pub memory_limit: Option<u64>,
+}
+
+/// The band buffer given a memory limit: a quarter of it, at least 4 MiB.
+pub fn band_buffer_for_limit(limit: u64) -> usize {
+    (limit / 4).max(4 << 20) as usize
+}
+
+/// Parses `512M`, `2G`, `1.5G`, `1048576` (K, M, G, T are powers of 1024).
+pub fn parse_size(text: &str) -> std::result::Result<u64, String> {
+    let t = text.trim();
+    let (number, unit) = match t.char_indices().find(|(_, c)| c.is_ascii_alphabetic()) {
+        Some((i, _)) => (&t[..i], t[i..].trim_end_matches(['B', 'b', 'i'])),
+        None => (t, ""),
+    };
+    let scale: u64 = match unit.to_ascii_uppercase().as_str() {
+        "" => 1,
+        "K" => 1 << 10,
+        "M" => 1 << 20,
+        "G" => 1 << 30,
+        "T" => 1 << 40,
+        _ => return Err(format!("unknown size unit in {text:?} (use K, M, G or T)")),
+    };
+    let value: f64 = number
+        .trim()
+        .parse()
+        .map_err(|_| format!("not a size: {text:?} (e.g. 512M, 2G)"))?;
+    if !(value.is_finite() && value > 0.0) {
+        return Err(format!("size must be positive: {text:?}"));
+    }
+    Ok((value * scale as f64) as u64)
 }
 
 impl DedupArgs {
@@ -194,8 +251,109 @@ impl DedupArgs {
             max_record_bytes: self.read.max_record_bytes,
             tmp_dir: self.tmp_dir.clone(),
             strip_lines: self.strip_lines,
+            band_buffer_bytes: self.memory_limit.map(band_buffer_for_limit),
             ..DedupConfig::default()
         }
+    }
+}
+
+/// Options shared by the sharded stages.
+#[derive(Debug, Args)]
+pub struct ShardCommonArgs {
+    /// Worker threads (0 = one per core).
+    #[arg(long, default_value_t = 0)]
+    pub threads: usize,
+    /// No progress bar or summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Options of `shingle sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// Inputs, as for `dedup` (files or directories; not stdin). Every rank
+    /// must be given the same inputs and options.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The work directory (shared by all ranks and stages).
+    #[arg(short = 'o', long = "work-dir")]
+    pub work_dir: PathBuf,
+    /// This task's rank, 0..world-size.
+    #[arg(long, default_value_t = 0)]
+    pub rank: usize,
+    /// Number of ranks the input files are split between.
+    #[arg(long, default_value_t = 1)]
+    pub world_size: usize,
+    #[command(flatten)]
+    pub read: ReadArgs,
+    #[command(flatten)]
+    pub matching: MatchArgs,
+    /// Which copy of a duplicate group is kept (as for `dedup`).
+    #[arg(long, value_enum, default_value_t = KeepRule::First)]
+    pub keep: KeepRule,
+    /// How candidates are checked (as for `dedup`).
+    #[arg(long, value_enum, default_value_t = VerifyMode::Exact)]
+    pub verify: VerifyMode,
+    /// Memory for band data before a sorted run is written: a quarter of SIZE
+    /// (as for `dedup --memory-limit`). Default: 1G (256 MiB of band data).
+    #[arg(long, value_name = "SIZE", value_parser = parse_size, default_value = "1G")]
+    pub memory_limit: u64,
+}
+
+/// Options of `shingle bucket`.
+#[derive(Debug, Args)]
+pub struct BucketArgs {
+    /// The work directory.
+    pub work_dir: PathBuf,
+    /// The band to bucket (0..bands); default: all bands, one after another.
+    #[arg(long)]
+    pub band: Option<usize>,
+    #[command(flatten)]
+    pub common: ShardCommonArgs,
+}
+
+/// Options of `shingle cluster`.
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    /// The work directory.
+    pub work_dir: PathBuf,
+    #[command(flatten)]
+    pub common: ShardCommonArgs,
+}
+
+/// Options of `shingle filter`.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// The work directory.
+    pub work_dir: PathBuf,
+    /// Where the deduplicated files go (one per input file, named like it).
+    #[arg(short = 'o', long = "output-dir")]
+    pub output_dir: PathBuf,
+    /// This task's rank, 0..world-size.
+    #[arg(long, default_value_t = 0)]
+    pub rank: usize,
+    /// Number of ranks the input files are split between.
+    #[arg(long, default_value_t = 1)]
+    pub world_size: usize,
+    #[command(flatten)]
+    pub common: ShardCommonArgs,
+}
+
+fn shard_options(work_dir: &Path, threads: usize, quiet: bool) -> crate::shard::ShardOptions {
+    crate::shard::ShardOptions {
+        work_dir: work_dir.to_path_buf(),
+        threads,
+        progress: !quiet,
+        band_buffer_bytes: 256 << 20,
+    }
+}
+
+fn report_task(quiet: bool, what: &str, unit: &str, report: crate::shard::TaskReport) {
+    if !quiet {
+        eprintln!(
+            "shingle {what}: {} {unit} done, {} already done before",
+            report.done, report.already_done
+        );
     }
 }
 
@@ -394,6 +552,56 @@ pub fn run(cli: Cli) -> Result<()> {
                     crate::dedup::summary(&outcome.stats, &config.output_dir)
                 );
             }
+            Ok(())
+        }
+        Command::Sign(args) => {
+            let config = DedupConfig {
+                inputs: args.inputs.clone(),
+                output_dir: args.work_dir.clone(),
+                text_field: args.read.text_field.clone(),
+                id_field: args.read.id_field.clone(),
+                sketch: args.matching.sketch.params(),
+                threshold: args.matching.threshold,
+                lsh: args.matching.lsh_override(),
+                fn_weight: args.matching.fn_weight,
+                keep: args.keep,
+                verify: args.verify,
+                threads: args.read.threads,
+                progress: !args.read.quiet,
+                on_bad_record: args.read.on_bad_record,
+                max_record_bytes: args.read.max_record_bytes,
+                ..DedupConfig::default()
+            };
+            let mut options = shard_options(&args.work_dir, args.read.threads, args.read.quiet);
+            options.band_buffer_bytes = band_buffer_for_limit(args.memory_limit);
+            let report = crate::shard::sign(&config, args.rank, args.world_size, &options)?;
+            report_task(args.read.quiet, "sign", "files", report);
+            Ok(())
+        }
+        Command::Bucket(args) => {
+            let c = &args.common;
+            let report = crate::shard::bucket(
+                args.band,
+                &shard_options(&args.work_dir, c.threads, c.quiet),
+            )?;
+            report_task(c.quiet, "bucket", "bands", report);
+            Ok(())
+        }
+        Command::Cluster(args) => {
+            let c = &args.common;
+            let report = crate::shard::cluster(&shard_options(&args.work_dir, c.threads, c.quiet))?;
+            report_task(c.quiet, "cluster", "tasks", report);
+            Ok(())
+        }
+        Command::Filter(args) => {
+            let c = &args.common;
+            let report = crate::shard::filter(
+                args.rank,
+                args.world_size,
+                &args.output_dir,
+                &shard_options(&args.work_dir, c.threads, c.quiet),
+            )?;
+            report_task(c.quiet, "filter", "files", report);
             Ok(())
         }
         Command::Params(args) => {

@@ -48,9 +48,10 @@ use crate::lines::{LineFilter, LineStripper, LinesConfig};
 use crate::lsh::{bucket_band, LshParams};
 use crate::output::{write_json_line, write_pretty_json, AtomicWriter, Staged};
 use crate::progress::Progress;
+use crate::runs::{BandRunWriter, BandRuns, RunsParams};
 use crate::sketch::{SketchParams, Sketcher};
 use crate::storage::{encode_doc, DocStore, DocStoreWriter};
-use crate::verify::{Similarity, SimilarityScratch, VerifyMode};
+use crate::verify::{split_location, store_location, Similarity, SimilarityScratch, VerifyMode};
 
 /// Which copy of a duplicate group survives.
 #[derive(
@@ -115,6 +116,9 @@ pub struct DedupConfig {
     /// Remove lines found in at least this many documents (and repeats within a
     /// document) before sketching; `None` = compare whole texts.
     pub strip_lines: Option<u64>,
+    /// Keep band data in sorted runs on disk (in `tmp_dir`) instead of memory,
+    /// buffering at most this many bytes of it; `None` = all in memory.
+    pub band_buffer_bytes: Option<usize>,
 }
 
 impl Default for DedupConfig {
@@ -137,6 +141,7 @@ impl Default for DedupConfig {
             tmp_dir: None,
             block_bytes: 8 << 20,
             strip_lines: None,
+            band_buffer_bytes: None,
         }
     }
 }
@@ -257,8 +262,24 @@ pub struct DedupStats {
     pub stripped_common_lines: Option<u64>,
     /// Parameters of the run.
     pub parameters: Parameters,
+    /// Temporary disk space used.
+    pub disk: DiskUse,
     /// What varies from run to run (excluded from determinism checks).
     pub run: RunInfo,
+}
+
+/// Temporary disk space a run used (all of it is removed at the end).
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct DiskUse {
+    /// The document store: ids and, with exact verification, shingle hashes.
+    pub doc_store_bytes: u64,
+    /// With `--memory-limit`: the sorted band runs.
+    pub band_run_bytes: u64,
+    /// With `--memory-limit`: sorted runs per band.
+    pub band_runs: u64,
+    /// With `--memory-limit`: bytes of band data buffered before a run is written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub band_buffer_bytes: Option<usize>,
 }
 
 /// One input file.
@@ -342,7 +363,7 @@ pub fn run(config: &DedupConfig) -> Result<DedupOutcome> {
 }
 
 /// Removes the run's temporary directory however the run ends.
-struct WorkDir(PathBuf);
+pub(crate) struct WorkDir(pub(crate) PathBuf);
 
 impl Drop for WorkDir {
     fn drop(&mut self) {
@@ -352,10 +373,10 @@ impl Drop for WorkDir {
 
 /// Fixed-size bit set.
 #[derive(Debug, Clone, Default)]
-struct Bits(Vec<u64>);
+pub(crate) struct Bits(pub(crate) Vec<u64>);
 
 impl Bits {
-    fn push(&mut self, index: u64, value: bool) {
+    pub(crate) fn push(&mut self, index: u64, value: bool) {
         let word = (index / 64) as usize;
         if word >= self.0.len() {
             self.0.resize(word + 1, 0);
@@ -364,7 +385,7 @@ impl Bits {
             self.0[word] |= 1 << (index % 64);
         }
     }
-    fn get(&self, index: u64) -> bool {
+    pub(crate) fn get(&self, index: u64) -> bool {
         self.0
             .get((index / 64) as usize)
             .is_some_and(|w| w & (1 << (index % 64)) != 0)
@@ -381,17 +402,17 @@ impl Bits {
 
 /// What pass 1 keeps per document (struct of arrays, indexed by document number).
 #[derive(Default)]
-struct DocTable {
-    exact: Vec<u128>,
-    text_len: Vec<u32>,
-    store_offset: Vec<u64>,
-    empty: Bits,
-    band_keys: Vec<u64>,
-    signatures: Vec<u32>,
+pub(crate) struct DocTable {
+    pub(crate) exact: Vec<u128>,
+    pub(crate) text_len: Vec<u32>,
+    pub(crate) store_offset: Vec<u64>,
+    pub(crate) empty: Bits,
+    pub(crate) band_keys: Vec<u64>,
+    pub(crate) signatures: Vec<u32>,
 }
 
 impl DocTable {
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.exact.len()
     }
 }
@@ -516,7 +537,7 @@ impl<'a> Worker<'a> {
 }
 
 /// State shared by the stages of one run.
-struct Job<'a> {
+pub(crate) struct Job<'a> {
     config: &'a DedupConfig,
     lsh: LshParams,
     fields: FieldPaths,
@@ -526,43 +547,48 @@ struct Job<'a> {
     output_compression: Compression,
     /// With `--strip-lines`: the lines removed before sketching.
     line_filter: Option<LineFilter>,
+    /// Where bad records are listed under `--on-bad-record skip`.
+    skipped_path: PathBuf,
 }
 
 /// Pass-1 results that later stages need.
-struct Pass1 {
-    docs: DocTable,
-    /// Taken (and deleted) once the ids are written.
-    store: Option<DocStore>,
+pub(crate) struct Pass1 {
+    pub(crate) docs: DocTable,
+    /// Document stores (one per input file in a sharded run); emptied (and
+    /// deleted) once the ids are written.
+    pub(crate) stores: Vec<DocStore>,
+    /// With `band_buffer_bytes`: the band data, on disk.
+    pub(crate) band_runs: Option<BandRuns>,
     /// Bit per record: was it skipped?
-    skipped_records: Bits,
-    records: u64,
-    counts: DocumentCounts,
-    skipped_by_reason: BTreeMap<&'static str, u64>,
-    skipped_file: Option<Staged>,
-    bytes_read: u64,
-    blank_lines: u64,
+    pub(crate) skipped_records: Bits,
+    pub(crate) records: u64,
+    pub(crate) counts: DocumentCounts,
+    pub(crate) skipped_by_reason: BTreeMap<&'static str, u64>,
+    pub(crate) skipped_file: Option<Staged>,
+    pub(crate) bytes_read: u64,
+    pub(crate) blank_lines: u64,
 }
 
 impl Pass1 {
-    fn store(&self) -> &DocStore {
-        self.store
-            .as_ref()
-            .expect("the document store is read only before it is discarded")
+    /// The id (JSON text) of a document.
+    fn read_id(&self, doc: u32, id: &mut Vec<u8>) -> Result<()> {
+        let (store, offset) = split_location(self.docs.store_offset[doc as usize]);
+        self.stores[store].read_id(offset, id)
     }
 }
 
 /// What clustering decided for each duplicate document.
-struct Decisions {
+pub(crate) struct Decisions {
     /// Document → is it kept.
-    kept: Bits,
+    pub(crate) kept: Bits,
     /// `(kept_doc, member, similarity)` for every document of a cluster with at
     /// least one removed member, the kept document first, sorted by kept document.
-    clusters: Vec<(u32, u32, f64)>,
-    cluster_sizes: BTreeMap<u64, u64>,
-    removed_exact: u64,
-    removed_near: u64,
-    candidate_pairs: u64,
-    verified_pairs: u64,
+    pub(crate) clusters: Vec<(u32, u32, f64)>,
+    pub(crate) cluster_sizes: BTreeMap<u64, u64>,
+    pub(crate) removed_exact: u64,
+    pub(crate) removed_near: u64,
+    pub(crate) candidate_pairs: u64,
+    pub(crate) verified_pairs: u64,
 }
 
 impl<'a> Job<'a> {
@@ -599,7 +625,49 @@ impl<'a> Job<'a> {
             work_dir,
             output_compression,
             line_filter: None,
+            skipped_path: config.output_dir.join("skipped.jsonl"),
         })
+    }
+
+    /// A job over sources discovered elsewhere (a shard of a sharded run), with
+    /// its temporary files in `work` (removed when the job ends) and bad records
+    /// listed in `skipped_path`.
+    pub(crate) fn for_sources(
+        config: &'a DedupConfig,
+        sources: Vec<Source>,
+        work: PathBuf,
+        skipped_path: PathBuf,
+    ) -> Result<Self> {
+        std::fs::create_dir_all(&work).map_err(|e| Error::io("creating", &work, e))?;
+        let output_compression = sources
+            .first()
+            .map(|s| s.compression)
+            .unwrap_or(Compression::None);
+        Ok(Job {
+            config,
+            lsh: config.lsh_params(),
+            fields: FieldPaths::new(&config.text_field, &config.id_field)?,
+            sources,
+            keep_signatures: config.verify != VerifyMode::Exact,
+            work_dir: WorkDir(work),
+            output_compression,
+            line_filter: None,
+            skipped_path,
+        })
+    }
+
+    /// The job's temporary directory.
+    pub(crate) fn work_path(&self) -> &Path {
+        &self.work_dir.0
+    }
+
+    /// Parameters recorded in band-run files.
+    pub(crate) fn runs_params(&self) -> RunsParams {
+        RunsParams {
+            bands: self.lsh.bands,
+            rows: self.lsh.rows,
+            sketch: self.config.sketch.clone(),
+        }
     }
 
     fn run(mut self, threads: usize) -> Result<DedupOutcome> {
@@ -618,14 +686,29 @@ impl<'a> Job<'a> {
         seconds.insert("read_sketch", t.elapsed().as_secs_f64());
 
         progress.phase("cluster");
-        let decisions = self.decide(&pass1, &mut seconds)?;
+        let rep_pairs = match &pass1.band_runs {
+            Some(runs) => {
+                let t = Instant::now();
+                let pairs = crate::runs::candidates(&[(runs, 0)], self.lsh.bands)?;
+                seconds.insert("merge_runs", t.elapsed().as_secs_f64());
+                Some(pairs)
+            }
+            None => None,
+        };
+        let decisions = self.decide(&pass1, rep_pairs, &mut seconds)?;
 
         progress.phase("write");
         let t = Instant::now();
         let mut staged = Vec::new();
         staged.push(self.write_clusters(&pass1, &decisions)?);
         let mut pass1 = pass1;
-        if let Some(store) = pass1.store.take() {
+        let disk = DiskUse {
+            doc_store_bytes: pass1.stores.iter().map(DocStore::bytes).sum(),
+            band_run_bytes: pass1.band_runs.as_ref().map_or(0, BandRuns::bytes),
+            band_runs: pass1.band_runs.as_ref().map_or(0, |r| u64::from(r.runs())),
+            band_buffer_bytes: self.config.band_buffer_bytes,
+        };
+        for store in std::mem::take(&mut pass1.stores) {
             store.discard()?;
         }
         let (deduped, kept) = self.write_deduped(&pass1, &decisions, &progress)?;
@@ -666,6 +749,7 @@ impl<'a> Job<'a> {
             skipped: pass1.skipped_by_reason.clone(),
             stripped_common_lines: self.line_filter.as_ref().map(|f| f.common_lines() as u64),
             parameters: self.parameters(),
+            disk,
             run: RunInfo { threads, seconds },
         };
         if let Some(skipped) = pass1.skipped_file {
@@ -700,7 +784,7 @@ impl<'a> Job<'a> {
         }
     }
 
-    fn parameters(&self) -> Parameters {
+    pub(crate) fn parameters(&self) -> Parameters {
         let c = self.config;
         Parameters {
             threshold: c.threshold,
@@ -733,19 +817,26 @@ impl<'a> Job<'a> {
 
     /// Pass 1: read, parse and sketch every record; keep the compact per-document
     /// data and spill ids and shingle hashes to the document store.
-    fn pass1(&self, progress: &Progress) -> Result<Pass1> {
+    pub(crate) fn pass1(&self, progress: &Progress) -> Result<Pass1> {
         let config = self.config;
         let mut store = DocStoreWriter::create(&self.work_dir.0.join("docs.bin"), &config.sketch)?;
+        let mut band_runs = match config.band_buffer_bytes {
+            Some(budget) => Some(BandRunWriter::create(
+                &self.work_dir.0.join("bands.band"),
+                &self.runs_params(),
+                budget,
+            )?),
+            None => None,
+        };
         let mut docs = DocTable::default();
         let mut skipped_records = Bits::default();
         let mut records = 0u64;
         let mut counts = DocumentCounts::default();
         let mut skipped_by_reason: BTreeMap<&'static str, u64> = BTreeMap::new();
         let mut skipped_file = match config.on_bad_record {
-            BadRecordPolicy::Skip => Some(AtomicWriter::create(
-                &config.output_dir.join("skipped.jsonl"),
-                Compression::None,
-            )?),
+            BadRecordPolicy::Skip => {
+                Some(AtomicWriter::create(&self.skipped_path, Compression::None)?)
+            }
             BadRecordPolicy::Error => None,
         };
         let mut bytes_read = 0u64;
@@ -790,15 +881,25 @@ impl<'a> Job<'a> {
                                 skipped_records.push(records - 1, false);
                                 docs.exact.push(exact);
                                 docs.text_len.push(text_len);
-                                docs.store_offset.push(store_pos);
+                                if store_pos >= 1 << crate::verify::STORE_OFFSET_BITS {
+                                    return Err(Error::Config(
+                                        "document store over 16 TiB in one run; split the input"
+                                            .into(),
+                                    ));
+                                }
+                                docs.store_offset.push(store_location(0, store_pos));
                                 docs.empty.push(doc, empty);
                                 counts.empty += empty as u64;
                                 store_pos += store_len as u64;
                                 bytes_read += (record.end_with_terminator - record.start) as u64;
                                 let b = self.lsh.bands;
-                                docs.band_keys.extend_from_slice(
-                                    &chunk.band_keys[doc_in_chunk * b..(doc_in_chunk + 1) * b],
-                                );
+                                let keys =
+                                    &chunk.band_keys[doc_in_chunk * b..(doc_in_chunk + 1) * b];
+                                match band_runs.as_mut() {
+                                    Some(runs) if !empty => runs.push(doc as u32, exact, keys)?,
+                                    Some(_) => {}
+                                    None => docs.band_keys.extend_from_slice(keys),
+                                }
                                 if self.keep_signatures {
                                     let k = config.sketch.num_perm;
                                     docs.signatures.extend_from_slice(
@@ -849,9 +950,11 @@ impl<'a> Job<'a> {
         counts.read = records;
         let skipped_file = skipped_file.map(AtomicWriter::finish).transpose()?;
         let store = store.finish(&config.sketch)?;
+        let band_runs = band_runs.map(BandRunWriter::finish).transpose()?;
         Ok(Pass1 {
             docs,
-            store: Some(store),
+            stores: vec![store],
+            band_runs,
             skipped_records,
             records,
             counts,
@@ -863,9 +966,12 @@ impl<'a> Job<'a> {
     }
 
     /// Exact groups, LSH candidates, verification, and clustering in keep order.
-    fn decide(
+    /// `rep_pairs`: LSH candidates already found (from band runs on disk), as
+    /// pairs of representative documents; `None` = bucket the in-memory keys.
+    pub(crate) fn decide(
         &self,
         pass1: &Pass1,
+        rep_pairs: Option<Vec<(u32, u32)>>,
         seconds: &mut BTreeMap<&'static str, f64>,
     ) -> Result<Decisions> {
         let docs = &pass1.docs;
@@ -904,20 +1010,36 @@ impl<'a> Job<'a> {
         // LSH: candidate pairs of groups, band by band.
         let t = Instant::now();
         let bands = self.lsh.bands;
-        let mut candidates: Vec<(u32, u32)> = (0..bands)
-            .into_par_iter()
-            .map(|band| {
-                let mut keys: Vec<(u64, u32)> = reps
-                    .iter()
-                    .enumerate()
-                    .map(|(g, &d)| (docs.band_keys[d as usize * bands + band], g as u32))
-                    .collect();
-                let mut pairs = Vec::new();
-                bucket_band(&mut keys, &mut pairs);
+        let mut candidates: Vec<(u32, u32)> = match rep_pairs {
+            Some(pairs) => {
+                let group_of = |d: u32| {
+                    reps.binary_search(&d).map(|g| g as u32).map_err(|_| {
+                        Error::Config(format!(
+                            "band data names document {d}, which is not a representative: \
+                             intermediate files do not belong together"
+                        ))
+                    })
+                };
                 pairs
-            })
-            .flatten_iter()
-            .collect();
+                    .into_iter()
+                    .map(|(a, b)| Ok((group_of(a)?, group_of(b)?)))
+                    .collect::<Result<_>>()?
+            }
+            None => (0..bands)
+                .into_par_iter()
+                .map(|band| {
+                    let mut keys: Vec<(u64, u32)> = reps
+                        .iter()
+                        .enumerate()
+                        .map(|(g, &d)| (docs.band_keys[d as usize * bands + band], g as u32))
+                        .collect();
+                    let mut pairs = Vec::new();
+                    bucket_band(&mut keys, &mut pairs);
+                    pairs
+                })
+                .flatten_iter()
+                .collect(),
+        };
         candidates.par_sort_unstable();
         candidates.dedup();
         seconds.insert("lsh", t.elapsed().as_secs_f64());
@@ -926,7 +1048,7 @@ impl<'a> Job<'a> {
         let t = Instant::now();
         let similarity = match verify {
             VerifyMode::Exact => Similarity::Exact {
-                store: pass1.store(),
+                stores: &pass1.stores,
                 offsets: &docs.store_offset,
             },
             VerifyMode::Signature | VerifyMode::None => Similarity::Signature {
@@ -1054,7 +1176,7 @@ impl<'a> Job<'a> {
         })
     }
 
-    fn write_clusters(&self, pass1: &Pass1, decisions: &Decisions) -> Result<Staged> {
+    pub(crate) fn write_clusters(&self, pass1: &Pass1, decisions: &Decisions) -> Result<Staged> {
         let path = self.config.output_dir.join("clusters.jsonl");
         let mut out = AtomicWriter::create(&path, Compression::None)?;
         let io = |e| Error::io("writing", &path, e);
@@ -1063,14 +1185,10 @@ impl<'a> Job<'a> {
         let mut last_kept = u32::MAX;
         for &(kept, member, similarity) in &decisions.clusters {
             if kept != last_kept {
-                pass1
-                    .store()
-                    .read_id(pass1.docs.store_offset[kept as usize], &mut kept_id)?;
+                pass1.read_id(kept, &mut kept_id)?;
                 last_kept = kept;
             }
-            pass1
-                .store()
-                .read_id(pass1.docs.store_offset[member as usize], &mut id)?;
+            pass1.read_id(member, &mut id)?;
             out.write_all(b"{\"id\":").map_err(io)?;
             out.write_all(&id).map_err(io)?;
             out.write_all(b",\"cluster\":").map_err(io)?;
@@ -1090,13 +1208,35 @@ impl<'a> Job<'a> {
         decisions: &Decisions,
         progress: &Progress,
     ) -> Result<(Staged, u64)> {
+        let name = format!("deduped.jsonl{}", self.output_compression.suffix());
+        let path = self.config.output_dir.join(name);
+        self.write_kept(
+            &path,
+            self.output_compression,
+            &pass1.skipped_records,
+            &decisions.kept,
+            (pass1.records, pass1.docs.len() as u64),
+            progress,
+        )
+    }
+
+    /// Copies the kept records of this job's sources to `path`: `skipped` has a
+    /// bit per record, `kept` a bit per document (non-skipped record), and
+    /// `expected` is (records, documents) as pass 1 counted them.
+    pub(crate) fn write_kept(
+        &self,
+        path: &Path,
+        compression: Compression,
+        skipped_records: &Bits,
+        kept_docs: &Bits,
+        expected: (u64, u64),
+        progress: &Progress,
+    ) -> Result<(Staged, u64)> {
         for source in &self.sources {
             source.check_unchanged()?;
         }
-        let name = format!("deduped.jsonl{}", self.output_compression.suffix());
-        let path = self.config.output_dir.join(name);
-        let mut out = AtomicWriter::create(&path, self.output_compression)?;
-        let io = |e| Error::io("writing", &path, e);
+        let mut out = AtomicWriter::create(path, compression)?;
+        let io = |e| Error::io("writing", path, e);
         let mut record = 0u64;
         let mut doc = 0u64;
         let mut kept = 0u64;
@@ -1109,9 +1249,9 @@ impl<'a> Job<'a> {
                 // case) are copied with one write.
                 let mut run: Option<(usize, usize)> = None;
                 for r in &block.records {
-                    let skipped = pass1.skipped_records.get(record);
+                    let skipped = skipped_records.get(record);
                     record += 1;
-                    let is_kept = !skipped && decisions.kept.get(doc);
+                    let is_kept = !skipped && kept_docs.get(doc);
                     doc += u64::from(!skipped);
                     let source = &self.sources[r.source as usize];
                     let copy_raw = is_kept
@@ -1166,17 +1306,14 @@ impl<'a> Job<'a> {
                 Ok(std::ops::ControlFlow::Continue(()))
             },
         )?;
-        if record != pass1.records || doc != pass1.docs.len() as u64 {
+        if (record, doc) != expected {
             return Err(Error::InputChanged {
                 path: self
                     .sources
                     .first()
                     .map(|s| s.name.clone())
                     .unwrap_or_default(),
-                detail: format!(
-                    "pass 1 read {} records, pass 2 read {record}",
-                    pass1.records
-                ),
+                detail: format!("pass 1 read {} records, pass 2 read {record}", expected.0),
             });
         }
         Ok((out.finish()?, kept))

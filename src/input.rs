@@ -178,7 +178,8 @@ fn base_name(path: &Path) -> String {
     name
 }
 
-fn kind_by_name(path: &Path) -> Option<SourceKind> {
+/// The kind of a source given its name: `.txt` (plain or compressed) is a document.
+pub fn kind_by_name(path: &Path) -> Option<SourceKind> {
     let base = base_name(path);
     if base.ends_with(".jsonl") || base.ends_with(".ndjson") {
         Some(SourceKind::Jsonl)

@@ -39,6 +39,8 @@ pub mod minhash;
 pub mod normalize;
 pub mod output;
 pub mod progress;
+pub mod runs;
+pub mod shard;
 pub mod shingle;
 pub mod sketch;
 pub mod storage;

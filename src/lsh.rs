@@ -111,18 +111,23 @@ fn integrate(f: impl Fn(f64) -> f64, a: f64, b: f64) -> f64 {
 /// they repeat across bands, callers sort and deduplicate.
 pub fn bucket_band(keys: &mut [(u64, u32)], pairs: &mut Vec<(u32, u32)>) {
     keys.sort_unstable();
+    let mut members = Vec::new();
     for bucket in keys.chunk_by(|a, b| a.0 == b.0) {
-        for (position, &(_, doc)) in bucket.iter().enumerate().skip(1) {
-            if position < MAX_FULL_BUCKET {
-                pairs.extend(
-                    bucket[..position]
-                        .iter()
-                        .map(|&(_, earlier)| (earlier, doc)),
-                );
-            } else {
-                pairs.push((bucket[0].1, doc));
-                pairs.push((bucket[position - 1].1, doc));
-            }
+        members.clear();
+        members.extend(bucket.iter().map(|&(_, doc)| doc));
+        bucket_members(&members, pairs);
+    }
+}
+
+/// Candidate pairs of one bucket whose members are given in ascending order
+/// (the rule of [`bucket_band`]; also used when merging runs from disk).
+pub fn bucket_members(bucket: &[u32], pairs: &mut Vec<(u32, u32)>) {
+    for (position, &doc) in bucket.iter().enumerate().skip(1) {
+        if position < MAX_FULL_BUCKET {
+            pairs.extend(bucket[..position].iter().map(|&earlier| (earlier, doc)));
+        } else {
+            pairs.push((bucket[0], doc));
+            pairs.push((bucket[position - 1], doc));
         }
     }
 }

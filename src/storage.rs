@@ -202,6 +202,11 @@ impl DocStore {
         })
     }
 
+    /// Size of the store file in bytes.
+    pub fn bytes(&self) -> u64 {
+        self.file.metadata().map(|m| m.len()).unwrap_or(0)
+    }
+
     /// Deletes the store once it is no longer read. Truncating first drops its
     /// dirty pages, so the kernel does not spend disk bandwidth writing back a
     /// temporary file while the outputs are being written and synced.

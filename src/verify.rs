@@ -74,11 +74,12 @@ pub fn jaccard_sorted(a: &[u64], b: &[u64]) -> f64 {
 
 /// Source of pairwise similarities for verification and cluster resolution.
 pub enum Similarity<'a> {
-    /// Exact Jaccard from the document store; `offsets[doc]` locates each record.
+    /// Exact Jaccard from document stores; `offsets[doc]` locates each record
+    /// (see [`store_location`]).
     Exact {
-        /// The store.
-        store: &'a DocStore,
-        /// Offset of each document's record.
+        /// The stores (one per input file in a sharded run, else one).
+        stores: &'a [DocStore],
+        /// Location of each document's record.
         offsets: &'a [u64],
     },
     /// MinHash estimate from signatures held in memory (`num_perm` per document).
@@ -88,6 +89,24 @@ pub enum Similarity<'a> {
         /// K.
         num_perm: usize,
     },
+}
+
+/// Bits of a document location that hold the offset in its store; the bits
+/// above hold the store's number (up to 2^20 stores of up to 16 TiB each).
+pub const STORE_OFFSET_BITS: u32 = 44;
+
+/// A document's location: store number and offset within it.
+pub fn store_location(store: usize, offset: u64) -> u64 {
+    debug_assert!(offset < 1 << STORE_OFFSET_BITS);
+    ((store as u64) << STORE_OFFSET_BITS) | offset
+}
+
+/// The store and offset of a location made by [`store_location`].
+pub fn split_location(location: u64) -> (usize, u64) {
+    (
+        (location >> STORE_OFFSET_BITS) as usize,
+        location & ((1 << STORE_OFFSET_BITS) - 1),
+    )
 }
 
 /// Per-thread buffers for [`Similarity::between`].
@@ -103,16 +122,20 @@ impl Similarity<'_> {
     /// same `a` as in the previous call with this scratch (pairs come sorted).
     pub fn between(&self, a: u32, b: u32, scratch: &mut SimilarityScratch) -> Result<f64> {
         match self {
-            Similarity::Exact { store, offsets } => {
+            Similarity::Exact { stores, offsets } => {
+                let read = |doc: u32, buf: &mut DocBuffers| {
+                    let (store, offset) = split_location(offsets[doc as usize]);
+                    stores[store].read(offset, buf)
+                };
                 // The store holds shingle hashes as computed (unsorted, with
                 // repeats); they become sets here, for the few documents read.
                 if scratch.a_doc != Some(a) {
                     scratch.a_doc = None;
-                    store.read(offsets[a as usize], &mut scratch.a)?;
+                    read(a, &mut scratch.a)?;
                     into_set(&mut scratch.a.set);
                     scratch.a_doc = Some(a);
                 }
-                store.read(offsets[b as usize], &mut scratch.b)?;
+                read(b, &mut scratch.b)?;
                 into_set(&mut scratch.b.set);
                 Ok(jaccard_sorted(&scratch.a.set, &scratch.b.set))
             }
