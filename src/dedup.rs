@@ -46,7 +46,7 @@ use crate::input::{
 };
 use crate::lines::{LineFilter, LineStripper, LinesConfig};
 use crate::lsh::{bucket_band, LshParams};
-use crate::output::{write_json_line, write_pretty_json, AtomicWriter, Staged};
+use crate::output::{write_json_line, write_pretty_json, AtomicWriter, ParallelCompressor, Staged};
 use crate::progress::Progress;
 use crate::runs::{BandRunWriter, BandRuns, RunsParams};
 use crate::sketch::{SketchParams, Sketcher};
@@ -1235,7 +1235,11 @@ impl<'a> Job<'a> {
         for source in &self.sources {
             source.check_unchanged()?;
         }
-        let mut out = AtomicWriter::create(path, compression)?;
+        // Compressed output is compressed block by block in parallel (see
+        // `ParallelCompressor`); the file itself is written plain.
+        let mut file = AtomicWriter::create(path, Compression::None)?;
+        let mut compressor =
+            (compression != Compression::None).then(|| ParallelCompressor::new(compression));
         let io = |e| Error::io("writing", path, e);
         let mut record = 0u64;
         let mut doc = 0u64;
@@ -1245,6 +1249,10 @@ impl<'a> Job<'a> {
             self.config.max_record_bytes,
             self.config.block_bytes,
             |block, consumed| {
+                let out: &mut dyn Write = match compressor.as_mut() {
+                    Some(c) => &mut c.pending,
+                    None => &mut file,
+                };
                 // Kept JSONL records that are adjacent in the block (the common
                 // case) are copied with one write.
                 let mut run: Option<(usize, usize)> = None;
@@ -1292,7 +1300,7 @@ impl<'a> Job<'a> {
                             })?;
                             let name = source.name.display().to_string();
                             write_json_line(
-                                &mut out,
+                                &mut *out,
                                 &serde_json::json!({"id": name, "text": text}),
                             )
                             .map_err(io)?;
@@ -1301,6 +1309,9 @@ impl<'a> Job<'a> {
                 }
                 if let Some((start, end)) = run {
                     out.write_all(&block.data[start..end]).map_err(io)?;
+                }
+                if let Some(c) = compressor.as_mut() {
+                    c.flush_to(&mut file).map_err(io)?;
                 }
                 progress.update(consumed, record);
                 Ok(std::ops::ControlFlow::Continue(()))
@@ -1316,7 +1327,7 @@ impl<'a> Job<'a> {
                 detail: format!("pass 1 read {} records, pass 2 read {record}", expected.0),
             });
         }
-        Ok((out.finish()?, kept))
+        Ok((file.finish()?, kept))
     }
 }
 

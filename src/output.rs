@@ -82,6 +82,59 @@ impl Write for WritebackFile {
     }
 }
 
+/// Compresses output in independent pieces, in parallel: each piece of up to
+/// [`PIECE_BYTES`] of input becomes its own gzip member or zstd frame, and the
+/// concatenation is a valid `.gz` / `.zst` file that every decoder reads whole.
+/// One encoder on one thread was the bottleneck of writing compressed output
+/// (0.9 GB of gzip at level 6 took 55 s); gzip uses level 1 for the same reason.
+pub struct ParallelCompressor {
+    compression: Compression,
+    /// Uncompressed bytes waiting for [`ParallelCompressor::flush_to`].
+    pub pending: Vec<u8>,
+}
+
+/// Input bytes per compressed piece.
+pub const PIECE_BYTES: usize = 1 << 20;
+
+impl ParallelCompressor {
+    /// A compressor for `compression` (which must not be `None`).
+    pub fn new(compression: Compression) -> Self {
+        ParallelCompressor {
+            compression,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Compresses the pending bytes (in parallel) and writes them to `out`.
+    pub fn flush_to(&mut self, out: &mut impl Write) -> io::Result<()> {
+        use rayon::prelude::*;
+        let compression = self.compression;
+        let pieces: Vec<Vec<u8>> = self
+            .pending
+            .par_chunks(PIECE_BYTES)
+            .map(|piece| -> io::Result<Vec<u8>> {
+                match compression {
+                    Compression::Gzip => {
+                        let mut enc = flate2::write::GzEncoder::new(
+                            Vec::with_capacity(piece.len() / 2),
+                            flate2::Compression::new(1),
+                        );
+                        enc.write_all(piece)?;
+                        enc.finish()
+                    }
+                    Compression::Zstd => zstd::bulk::compress(piece, 3),
+                    Compression::None => Ok(piece.to_vec()),
+                }
+            })
+            .collect::<io::Result<_>>()?;
+        for piece in pieces {
+            out.write_all(&piece)?;
+        }
+        self.pending.clear();
+        Ok(())
+    }
+}
+
 /// A file being written under a temporary name.
 pub struct AtomicWriter {
     encoder: Option<Encoder>,
