@@ -983,24 +983,36 @@ impl<'a> Job<'a> {
         // verification by its first document in input order (`reps[g]`); groups
         // are numbered in the order of their representatives.
         let t = Instant::now();
-        let mut by_hash: Vec<(u128, u32)> = (0..n as u32)
+        // Documents sorted by (hash, number); groups are ranges of it (4 bytes
+        // per document plus 8 per group, instead of carrying the hashes along).
+        let mut by_hash: Vec<u32> = (0..n as u32)
             .filter(|&d| !docs.empty.get(d as u64))
-            .map(|d| (docs.exact[d as usize], d))
             .collect();
-        by_hash.par_sort_unstable();
-        let mut groups: Vec<&[(u128, u32)]> = by_hash.chunk_by(|a, b| a.0 == b.0).collect();
-        groups.sort_unstable_by_key(|g| g[0].1);
-        let reps: Vec<u32> = groups.iter().map(|g| g[0].1).collect();
+        by_hash.par_sort_unstable_by_key(|&d| (docs.exact[d as usize], d));
+        let mut ranges: Vec<(u32, u32)> = Vec::new();
+        let mut start = 0usize;
+        for i in 1..=by_hash.len() {
+            if i == by_hash.len()
+                || docs.exact[by_hash[i] as usize] != docs.exact[by_hash[start] as usize]
+            {
+                ranges.push((start as u32, i as u32));
+                start = i;
+            }
+        }
+        // Groups in the order of their first member (its representative).
+        ranges.par_sort_unstable_by_key(|&(s, _)| by_hash[s as usize]);
+        let members = |g: usize| &by_hash[ranges[g].0 as usize..ranges[g].1 as usize];
+        let reps: Vec<u32> = ranges.iter().map(|&(s, _)| by_hash[s as usize]).collect();
         // The leader of a group is its first member in keep order.
         let priority = |d: u32| match self.config.keep {
             KeepRule::First => (0, d),
             KeepRule::Longest => (u32::MAX - docs.text_len[d as usize], d),
         };
-        let leaders: Vec<u32> = groups
-            .iter()
+        let leaders: Vec<u32> = (0..ranges.len())
             .map(|g| {
-                g.iter()
-                    .map(|&(_, d)| d)
+                members(g)
+                    .iter()
+                    .copied()
                     .min_by_key(|&d| priority(d))
                     .expect("non-empty")
             })
@@ -1078,40 +1090,52 @@ impl<'a> Job<'a> {
         // Clustering in keep order (see `cluster`): adjacency lists of groups,
         // each sorted by neighbour, then one sequential sweep.
         let t = Instant::now();
-        let groups_n = groups.len();
+        let groups_n = ranges.len();
         let mut adjacency: Vec<(u32, u32, f64)> = edges
             .iter()
             .flat_map(|&(a, b, s)| [(a, b, s), (b, a, s)])
             .collect();
         adjacency.sort_unstable_by_key(|&(a, b, _)| (a, b));
-        let mut adjacency_start = vec![0usize; groups_n + 1];
-        for &(a, _, _) in &adjacency {
-            adjacency_start[a as usize + 1] += 1;
-        }
-        for g in 0..groups_n {
-            adjacency_start[g + 1] += adjacency_start[g];
-        }
-        let mut order: Vec<u32> = (0..groups_n as u32).collect();
+        let adjacent_of = |g: u32| {
+            let lo = adjacency.partition_point(|e| e.0 < g);
+            let hi = adjacency.partition_point(|e| e.0 <= g);
+            &adjacency[lo..hi]
+        };
+        // Only groups with a verified edge can be removed or affect another
+        // group (an isolated group is kept and joins nothing), so only they
+        // become clusterer nodes, in keep order: memory follows the duplicates,
+        // not the corpus.
+        let mut order: Vec<u32> = adjacency.iter().map(|e| e.0).collect();
+        order.dedup();
         if self.config.keep == KeepRule::Longest {
             order.sort_unstable_by_key(|&g| priority(leaders[g as usize]));
         }
-        // Clusterer nodes are numbered in keep order: node = rank[group].
-        let mut rank = vec![0u32; groups_n];
-        for (r, &g) in order.iter().enumerate() {
-            rank[g as usize] = r as u32;
-        }
+        // (group, node) sorted by group: node = position in keep order.
+        let mut node_of: Vec<(u32, u32)> = order
+            .iter()
+            .enumerate()
+            .map(|(r, &g)| (g, r as u32))
+            .collect();
+        node_of.sort_unstable();
+        let node = |g: u32| {
+            let i = node_of
+                .binary_search_by_key(&g, |e| e.0)
+                .expect("every group with an edge is a node");
+            node_of[i].1
+        };
         let mut clusterer = Clusterer::new();
         let mut scratch = SimilarityScratch::default();
         let mut neighbours = Vec::new();
-        // Per group: the group it is removed in favour of, and the similarity.
-        let mut removed_for: Vec<Option<(u32, f64)>> = vec![None; groups_n];
+        // Removed groups: the group each is removed in favour of, and the similarity.
+        let mut removed_for: std::collections::HashMap<u32, (u32, f64)> =
+            std::collections::HashMap::new();
         for (r, &g) in order.iter().enumerate() {
-            let adjacent = &adjacency[adjacency_start[g as usize]..adjacency_start[g as usize + 1]];
+            let adjacent = adjacent_of(g);
             neighbours.clear();
             neighbours.extend(
                 adjacent
                     .iter()
-                    .map(|e| rank[e.1 as usize])
+                    .map(|e| node(e.1))
                     .filter(|&other| other < r as u32),
             );
             let decision = clusterer.add(&neighbours, |kept_node| {
@@ -1125,7 +1149,7 @@ impl<'a> Job<'a> {
                 Ok(Some(s).filter(|&s| accepts(s)))
             })?;
             if let Decision::Duplicate { of, similarity } = decision {
-                removed_for[g as usize] = Some((order[of as usize], similarity));
+                removed_for.insert(g, (order[of as usize], similarity));
             }
         }
 
@@ -1133,13 +1157,17 @@ impl<'a> Job<'a> {
         let mut kept = Bits(vec![u64::MAX; n.div_ceil(64)]);
         let mut clusters: Vec<(u32, u32, f64)> = Vec::new();
         let (mut removed_exact, mut removed_near) = (0u64, 0u64);
-        for (g, group) in groups.iter().enumerate() {
+        for g in 0..groups_n {
+            let group = members(g);
+            if group.len() == 1 && !removed_for.contains_key(&(g as u32)) {
+                continue;
+            }
             let leader = leaders[g];
-            let (kept_doc, group_similarity) = match removed_for[g] {
+            let (kept_doc, group_similarity) = match removed_for.get(&(g as u32)) {
                 None => (leader, 1.0),
-                Some((other, s)) => (leaders[other as usize], s),
+                Some(&(other, s)) => (leaders[other as usize], s),
             };
-            for &(_, member) in group.iter() {
+            for &member in group {
                 if member == kept_doc {
                     continue;
                 }
