@@ -716,6 +716,31 @@ impl<'a> Job<'a> {
         seconds.insert("write", t.elapsed().as_secs_f64());
         progress.finish();
 
+        seconds.insert("total", total.elapsed().as_secs_f64());
+        let stats = self.stats(&pass1, &decisions, kept, disk, RunInfo { threads, seconds })?;
+        if let Some(skipped) = pass1.skipped_file {
+            staged.push(skipped);
+        }
+        let stats_path = self.config.output_dir.join("stats.json");
+        staged.push(write_pretty_json(&stats_path, &stats)?);
+        let mut files = Vec::new();
+        for s in staged {
+            files.push(s.destination().to_path_buf());
+            s.commit()?;
+        }
+        Ok(DedupOutcome { stats, files })
+    }
+
+    /// The statistics of a run that kept `kept` documents; checks that every
+    /// record is accounted for (kept + removed + skipped = read).
+    pub(crate) fn stats(
+        &self,
+        pass1: &Pass1,
+        decisions: &Decisions,
+        kept: u64,
+        disk: DiskUse,
+        run: RunInfo,
+    ) -> Result<DedupStats> {
         let mut counts = pass1.counts.clone();
         counts.kept = kept;
         counts.removed_exact = decisions.removed_exact;
@@ -727,8 +752,7 @@ impl<'a> Job<'a> {
                 counts.kept, counts.removed, counts.skipped, counts.read
             )));
         }
-        seconds.insert("total", total.elapsed().as_secs_f64());
-        let stats = DedupStats {
+        Ok(DedupStats {
             shingle_version: env!("CARGO_PKG_VERSION"),
             inputs: self
                 .sources
@@ -750,19 +774,8 @@ impl<'a> Job<'a> {
             stripped_common_lines: self.line_filter.as_ref().map(|f| f.common_lines() as u64),
             parameters: self.parameters(),
             disk,
-            run: RunInfo { threads, seconds },
-        };
-        if let Some(skipped) = pass1.skipped_file {
-            staged.push(skipped);
-        }
-        let stats_path = self.config.output_dir.join("stats.json");
-        staged.push(write_pretty_json(&stats_path, &stats)?);
-        let mut files = Vec::new();
-        for s in staged {
-            files.push(s.destination().to_path_buf());
-            s.commit()?;
-        }
-        Ok(DedupOutcome { stats, files })
+            run,
+        })
     }
 
     /// The line-counting pass of `--strip-lines` reads the same sources (stdin

@@ -34,12 +34,12 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::{xxh3_64, Xxh3};
 
 use crate::dedup::{
-    BadRecordPolicy, Bits, DedupConfig, DedupStats, DiskUse, DocTable, DocumentCounts, InputStat,
-    Job, KeepRule, Pass1, RunInfo,
+    BadRecordPolicy, Bits, DedupConfig, DiskUse, DocTable, DocumentCounts, Job, KeepRule, Pass1,
+    RunInfo,
 };
 use crate::error::{Error, Result};
 use crate::input::{self, Source};
-use crate::output::AtomicWriter;
+use crate::output::{write_pretty_json, AtomicWriter};
 use crate::progress::Progress;
 use crate::runs::{band_candidates, BandRuns, RunsParams};
 use crate::sketch::SketchParams;
@@ -849,47 +849,17 @@ pub fn cluster(options: &ShardOptions) -> Result<TaskReport> {
         }
         seconds.insert("write", t.elapsed().as_secs_f64());
         seconds.insert("total", total.elapsed().as_secs_f64());
-        let mut counts = pass1.counts.clone();
-        counts.removed_exact = decisions.removed_exact;
-        counts.removed_near = decisions.removed_near;
-        counts.removed = decisions.removed_exact + decisions.removed_near;
-        counts.kept = pass1.docs.len() as u64 - counts.removed;
-        let stats = DedupStats {
-            shingle_version: env!("CARGO_PKG_VERSION"),
-            inputs: sources
-                .iter()
-                .map(|s| InputStat {
-                    file: s.name.display().to_string(),
-                    compression: s.compression,
-                    bytes: s.size,
-                })
-                .collect(),
-            documents: counts,
-            bytes_read: pass1.bytes_read,
-            blank_lines: pass1.blank_lines,
-            clusters: decisions.cluster_sizes.values().sum(),
-            cluster_sizes: decisions.cluster_sizes.clone(),
-            candidate_pairs: decisions.candidate_pairs,
-            verified_pairs: decisions.verified_pairs,
-            skipped: pass1.skipped_by_reason.clone(),
-            stripped_common_lines: None,
-            parameters: job.parameters(),
-            disk: DiskUse {
-                doc_store_bytes: pass1.stores.iter().map(DocStore::bytes).sum(),
-                ..DiskUse::default()
-            },
-            run: RunInfo {
-                threads: rayon::current_num_threads(),
-                seconds,
-            },
+        let kept = pass1.docs.len() as u64 - (decisions.removed_exact + decisions.removed_near);
+        let disk = DiskUse {
+            doc_store_bytes: pass1.stores.iter().map(DocStore::bytes).sum(),
+            ..DiskUse::default()
         };
-        let stats_path = work.join("stats.json");
-        let mut out = AtomicWriter::create(&stats_path, input::Compression::None)?;
-        serde_json::to_writer_pretty(&mut out, &stats)
-            .map_err(|e| Error::io("writing", &stats_path, std::io::Error::other(e)))?;
-        out.write_all(b"\n")
-            .map_err(io_err("writing", &stats_path))?;
-        staged.push(out.finish()?);
+        let run = RunInfo {
+            threads: rayon::current_num_threads(),
+            seconds,
+        };
+        let stats = job.stats(&pass1, &decisions, kept, disk, run)?;
+        staged.push(write_pretty_json(&work.join("stats.json"), &stats)?);
         let mut vouched = Vec::new();
         for s in staged {
             vouched.push(s.destination().to_path_buf());
