@@ -864,10 +864,7 @@ impl<'a> Job<'a> {
                 let chunks: Vec<ChunkOut> = block
                     .records
                     .par_chunks(RECORDS_PER_CHUNK)
-                    .map_init(
-                        || Worker::new(self),
-                        |w, records| w.process(&block, records),
-                    )
+                    .map_init(|| Worker::new(self), |w, records| w.process(block, records))
                     .collect();
                 let mut record_iter = block.records.iter();
                 for chunk in chunks {

@@ -1129,7 +1129,7 @@ impl<'a> Job<'a> {
     fn stream_blocks(
         &self,
         progress: &Progress,
-        mut f: impl FnMut(Block) -> Result<ControlFlow<(), u64>>,
+        mut f: impl FnMut(&Block) -> Result<ControlFlow<(), u64>>,
     ) -> Result<()> {
         input::stream_blocks(
             &self.sources,
@@ -1169,7 +1169,7 @@ impl<'a> Job<'a> {
             let chunks: Vec<CountChunk> = block
                 .records
                 .par_chunks(RECORDS_PER_CHUNK)
-                .map_init(|| Worker::new(self), |w, records| w.count(&block, records))
+                .map_init(|| Worker::new(self), |w, records| w.count(block, records))
                 .collect();
             let mut records = block.records.iter();
             for chunk in chunks {
@@ -1284,7 +1284,7 @@ impl<'a> Job<'a> {
                     continue;
                 }
                 let source = &self.sources[record.source as usize];
-                let (body, id) = parse_record(self, &block, record, &mut text).map_err(|b| {
+                let (body, id) = parse_record(self, block, record, &mut text).map_err(|b| {
                     self.changed(format!(
                         "{}:{} is now a bad record ({})",
                         source.name.display(),
@@ -2066,7 +2066,7 @@ fn strip_in_pool(
                     stripped: String::new(),
                     removed_lines: Vec::new(),
                 },
-                |s, records| s.strip_chunk(&block, records),
+                |s, records| s.strip_chunk(block, records),
             )
             .collect();
         let mut records = block.records.iter();
