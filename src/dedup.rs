@@ -467,9 +467,12 @@ impl<'a> Worker<'a> {
         }
     }
 
-    fn process(&mut self, block: &Block, records: &[RawRecord]) -> ChunkOut {
+    /// Sketches `records`; their document-store records go to `store` (an
+    /// empty buffer, reused from the store's pool).
+    fn process(&mut self, block: &Block, records: &[RawRecord], store: Vec<u8>) -> ChunkOut {
         let mut out = ChunkOut {
             entries: Vec::with_capacity(records.len()),
+            store,
             ..ChunkOut::default()
         };
         for record in records {
@@ -833,6 +836,7 @@ impl<'a> Job<'a> {
     pub(crate) fn pass1(&self, progress: &Progress) -> Result<Pass1> {
         let config = self.config;
         let mut store = DocStoreWriter::create(&self.work_dir.0.join("docs.bin"), &config.sketch)?;
+        let store_buffers = store.buffers();
         let mut band_runs = match config.band_buffer_bytes {
             Some(budget) => Some(BandRunWriter::create(
                 &self.work_dir.0.join("bands.band"),
@@ -864,11 +868,14 @@ impl<'a> Job<'a> {
                 let chunks: Vec<ChunkOut> = block
                     .records
                     .par_chunks(RECORDS_PER_CHUNK)
-                    .map_init(|| Worker::new(self), |w, records| w.process(block, records))
+                    .map_init(
+                        || Worker::new(self),
+                        |w, records| w.process(block, records, store_buffers.take()),
+                    )
                     .collect();
                 let mut record_iter = block.records.iter();
-                for chunk in chunks {
-                    let offset = store.append(&chunk.store)?;
+                for mut chunk in chunks {
+                    let offset = store.append(std::mem::take(&mut chunk.store))?;
                     let mut store_pos = offset;
                     let mut doc_in_chunk = 0usize;
                     for entry in chunk.entries {

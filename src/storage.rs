@@ -126,44 +126,142 @@ pub fn encode_doc(id_json: &[u8], set: &[u64], out: &mut Vec<u8>) {
 /// Writes the spill file that holds what the pipeline needs about a document but
 /// should not keep in memory: its id and (for exact verification) its shingle
 /// hashes.
+///
+/// The writes happen on a thread of their own: the caller hands over filled
+/// buffers and goes on sketching, instead of leaving the other cores idle while
+/// it copies a gigabyte into the page cache. Emptied buffers come back through
+/// [`DocStoreWriter::buffers`] for reuse.
 pub struct DocStoreWriter {
-    out: BufWriter<File>,
+    sender: Option<std::sync::mpsc::SyncSender<Vec<u8>>>,
+    writer: Option<std::thread::JoinHandle<std::io::Result<File>>>,
+    buffers: std::sync::Arc<BufferPool>,
     path: PathBuf,
     position: u64,
 }
 
+/// Emptied buffers, handed back for reuse (a fresh multi-megabyte buffer costs
+/// a page fault per 4 KiB).
+#[derive(Default)]
+pub struct BufferPool(std::sync::Mutex<Vec<Vec<u8>>>);
+
+impl BufferPool {
+    /// Most buffers kept: the writer's queue plus one per worker is enough.
+    const MAX: usize = 32;
+
+    /// An empty buffer, reused when one is available.
+    pub fn take(&self) -> Vec<u8> {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .pop()
+            .unwrap_or_default()
+    }
+
+    fn give(&self, mut buffer: Vec<u8>) {
+        buffer.clear();
+        let mut pool = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if pool.len() < Self::MAX {
+            pool.push(buffer);
+        }
+    }
+}
+
 impl DocStoreWriter {
+    /// Buffers queued for the writer thread at most.
+    const QUEUE: usize = 8;
+
     /// Creates the store at `path` (a temporary file).
     pub fn create(path: &Path, params: &SketchParams) -> Result<Self> {
         let file = File::create(path).map_err(|e| Error::io("creating", path, e))?;
-        let mut out = BufWriter::with_capacity(1 << 20, file);
+        let mut out = BufWriter::with_capacity(1 << 16, file);
         let position = write_header(&mut out, DOC_STORE_MAGIC, DOC_STORE_VERSION, params)
+            .and_then(|position| out.flush().map(|()| position))
             .map_err(|e| Error::io("writing", path, e))?;
+        let file = out
+            .into_inner()
+            .map_err(|e| Error::io("writing", path, e.into_error()))?;
+        let buffers = std::sync::Arc::new(BufferPool::default());
+        let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<u8>>(Self::QUEUE);
+        let pool = buffers.clone();
+        let writer = std::thread::Builder::new()
+            .name("doc-store-writer".into())
+            .spawn(move || {
+                let mut file = file;
+                for buffer in receiver {
+                    file.write_all(&buffer)?;
+                    pool.give(buffer);
+                }
+                Ok(file)
+            })
+            .map_err(|e| Error::io("starting the writer thread for", path, e))?;
         Ok(DocStoreWriter {
-            out,
+            sender: Some(sender),
+            writer: Some(writer),
+            buffers,
             path: path.to_path_buf(),
             position,
         })
     }
 
-    /// Appends encoded records; returns the offset of the first byte.
-    pub fn append(&mut self, encoded: &[u8]) -> Result<u64> {
+    /// The pool that written buffers return to.
+    pub fn buffers(&self) -> std::sync::Arc<BufferPool> {
+        self.buffers.clone()
+    }
+
+    /// Appends encoded records (written in the background, in call order);
+    /// returns the offset of the first byte.
+    pub fn append(&mut self, encoded: Vec<u8>) -> Result<u64> {
         let at = self.position;
-        self.out
-            .write_all(encoded)
-            .map_err(|e| Error::io("writing", &self.path, e))?;
-        self.position += encoded.len() as u64;
+        let len = encoded.len() as u64;
+        let sent = match self.sender.as_ref() {
+            Some(sender) => sender.send(encoded).is_ok(),
+            None => false,
+        };
+        if !sent {
+            // The writer stopped: it failed, and says why.
+            return Err(self.join().err().unwrap_or_else(|| {
+                Error::io(
+                    "writing",
+                    &self.path,
+                    std::io::Error::other("the writer thread stopped"),
+                )
+            }));
+        }
+        self.position += len;
         Ok(at)
     }
 
-    /// Flushes and reopens the store for reading, checking its header.
-    pub fn finish(self, params: &SketchParams) -> Result<DocStore> {
-        let file = self
-            .out
-            .into_inner()
-            .map_err(|e| Error::io("writing", &self.path, e.into_error()))?;
-        drop(file);
+    /// Waits for the writer; returns its file.
+    fn join(&mut self) -> Result<File> {
+        self.sender = None;
+        let writer = self.writer.take().ok_or_else(|| {
+            Error::io(
+                "writing",
+                &self.path,
+                std::io::Error::other("the writer thread already stopped"),
+            )
+        })?;
+        match writer.join() {
+            Ok(result) => result.map_err(|e| Error::io("writing", &self.path, e)),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+
+    /// Waits for the writes and reopens the store for reading, checking its
+    /// header.
+    pub fn finish(mut self, params: &SketchParams) -> Result<DocStore> {
+        drop(self.join()?);
         DocStore::open(&self.path, params)
+    }
+}
+
+impl Drop for DocStoreWriter {
+    fn drop(&mut self) {
+        // On an early return the thread ends when its channel closes.
+        self.sender = None;
+        if let Some(writer) = self.writer.take() {
+            let _ = writer.join();
+        }
     }
 }
 
@@ -305,14 +403,29 @@ mod tests {
         let path = dir.path().join("docs");
         let params = SketchParams::default();
         let mut w = DocStoreWriter::create(&path, &params).unwrap();
-        let mut enc = Vec::new();
+        let pool = w.buffers();
+        let mut enc = pool.take();
         encode_doc(b"\"a\"", &[1, 2, 3], &mut enc);
-        let first = w.append(&enc).unwrap();
-        enc.clear();
+        let first = w.append(enc).unwrap();
+        let mut enc = pool.take();
         encode_doc(b"7", &[], &mut enc);
-        let second = w.append(&enc).unwrap();
+        let second = w.append(enc).unwrap();
+        // Many appends through the background writer land in order, at the
+        // offsets `append` returned, with buffers reused from the pool.
+        let mut placed = Vec::new();
+        for i in 0..1000u64 {
+            let mut enc = pool.take();
+            assert!(enc.is_empty());
+            encode_doc(i.to_string().as_bytes(), &[i, i * 3], &mut enc);
+            placed.push((i, w.append(enc).unwrap()));
+        }
         let store = w.finish(&params).unwrap();
         let mut buf = DocBuffers::default();
+        for (i, at) in placed {
+            store.read(at, &mut buf).unwrap();
+            assert_eq!(buf.id, i.to_string().as_bytes());
+            assert_eq!(buf.set, [i, i * 3]);
+        }
         store.read(first, &mut buf).unwrap();
         assert_eq!(
             (buf.id.as_slice(), buf.set.as_slice()),
