@@ -1002,20 +1002,7 @@ impl<'a> Job<'a> {
         let t = Instant::now();
         // Documents sorted by (hash, number); groups are ranges of it (4 bytes
         // per document plus 8 per group, instead of carrying the hashes along).
-        let mut by_hash: Vec<u32> = (0..n as u32)
-            .filter(|&d| !docs.empty.get(d as u64))
-            .collect();
-        by_hash.par_sort_unstable_by_key(|&d| (docs.exact[d as usize], d));
-        let mut ranges: Vec<(u32, u32)> = Vec::new();
-        let mut start = 0usize;
-        for i in 1..=by_hash.len() {
-            if i == by_hash.len()
-                || docs.exact[by_hash[i] as usize] != docs.exact[by_hash[start] as usize]
-            {
-                ranges.push((start as u32, i as u32));
-                start = i;
-            }
-        }
+        let (by_hash, mut ranges) = exact_groups(docs);
         // Groups in the order of their first member (its representative).
         ranges.par_sort_unstable_by_key(|&(s, _)| by_hash[s as usize]);
         let members = |g: usize| &by_hash[ranges[g].0 as usize..ranges[g].1 as usize];
@@ -1376,6 +1363,47 @@ impl<'a> Job<'a> {
     }
 }
 
+/// The non-empty documents sorted by (exact hash, number), and the groups of
+/// equal hashes as ranges of that order.
+///
+/// Sorting the document numbers with the hash looked up in each comparison
+/// costs a cache miss per comparison once the hash table outgrows the cache
+/// (at 10M documents this step grew 28× for 10× the documents). So the sort runs
+/// on contiguous (high 64 bits, number) pairs, and only runs of equal high bits
+/// (exact duplicates, or a 2^-64 coincidence) look at the full hashes.
+fn exact_groups(docs: &DocTable) -> (Vec<u32>, Vec<(u32, u32)>) {
+    let n = docs.exact.len();
+    let mut keyed: Vec<(u64, u32)> = (0..n as u32)
+        .filter(|&d| !docs.empty.get(d as u64))
+        .map(|d| ((docs.exact[d as usize] >> 64) as u64, d))
+        .collect();
+    keyed.par_sort_unstable();
+    let mut by_hash: Vec<u32> = keyed.iter().map(|&(_, d)| d).collect();
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    let mut start = 0;
+    for i in 1..=keyed.len() {
+        if i < keyed.len() && keyed[i].0 == keyed[start].0 {
+            continue;
+        }
+        let run = &mut by_hash[start..i];
+        if run.len() > 1 {
+            let hash = |d: u32| docs.exact[d as usize];
+            run.sort_unstable_by_key(|&d| (hash(d), d));
+            let mut group = 0;
+            for k in 1..=run.len() {
+                if k == run.len() || hash(run[k]) != hash(run[group]) {
+                    ranges.push(((start + group) as u32, (start + k) as u32));
+                    group = k;
+                }
+            }
+        } else {
+            ranges.push((start as u32, i as u32));
+        }
+        start = i;
+    }
+    (by_hash, ranges)
+}
+
 /// One paragraph for humans, printed at the end of a run.
 pub fn summary(stats: &DedupStats, output_dir: &Path) -> String {
     let d = &stats.documents;
@@ -1416,4 +1444,43 @@ pub fn summary(stats: &DedupStats, output_dir: &Path) -> String {
         output_dir.display()
     ));
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The groups equal a plain sort on the full hash, also when different
+    /// hashes share their high 64 bits, and empty documents stay out.
+    #[test]
+    fn exact_groups_match_a_sort_on_the_full_hash() {
+        let mut state = 7u64;
+        let mut docs = DocTable::default();
+        for d in 0..5000u64 {
+            let r = crate::minhash::splitmix64(&mut state);
+            // Few distinct high halves (collisions), a few low halves per high half.
+            let hi = (r % 40) as u128;
+            let lo = ((r >> 8) % 3) as u128;
+            docs.exact.push((hi << 64) | lo);
+            docs.empty.push(d, r % 97 == 0);
+        }
+        let (by_hash, ranges) = exact_groups(&docs);
+        let mut want: Vec<u32> = (0..docs.len() as u32)
+            .filter(|&d| !docs.empty.get(d as u64))
+            .collect();
+        want.sort_by_key(|&d| (docs.exact[d as usize], d));
+        assert_eq!(by_hash, want);
+        let mut want_ranges = Vec::new();
+        let mut start = 0;
+        for i in 1..=want.len() {
+            if i == want.len() || docs.exact[want[i] as usize] != docs.exact[want[start] as usize] {
+                want_ranges.push((start as u32, i as u32));
+                start = i;
+            }
+        }
+        assert_eq!(ranges, want_ranges);
+        assert!(ranges.len() > 40, "low halves split groups");
+        let empty = DocTable::default();
+        assert_eq!(exact_groups(&empty), (vec![], vec![]));
+    }
 }
