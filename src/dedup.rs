@@ -6,7 +6,8 @@
 //!    blocks of records; each block is parsed and sketched in parallel (rayon).
 //!    Kept in memory per document: the 128-bit exact hash, the band keys, the text
 //!    length and an offset into the on-disk document store (id and, for exact
-//!    verification, the shingle set). Signatures are kept only when verification
+//!    verification, the shingles as 32-bit fingerprints), which a background
+//!    thread writes while sketching goes on. Signatures are kept only when verification
 //!    needs them (`--verify signature|none`).
 //! 2. **exact**: documents with equal normalized text are grouped by sorting the
 //!    exact hashes; only the first of each group goes on to LSH.
@@ -271,7 +272,7 @@ pub struct DedupStats {
 /// Temporary disk space a run used (all of it is removed at the end).
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct DiskUse {
-    /// The document store: ids and, with exact verification, shingle hashes.
+    /// The document store: ids and, with exact verification, shingle fingerprints.
     pub doc_store_bytes: u64,
     /// With `--memory-limit`: the sorted band runs.
     pub band_run_bytes: u64,

@@ -87,6 +87,17 @@ fn fold(h: u64) -> u32 {
     (h ^ (h >> 32)) as u32
 }
 
+/// A shingle's 32-bit fingerprint: what the permutations see, and what the
+/// document store keeps for exact verification.
+///
+/// ```
+/// assert_eq!(shingle::minhash::fingerprint(0x0000_0001_0000_0003), 2);
+/// ```
+#[inline]
+pub fn fingerprint(shingle_hash: u64) -> u32 {
+    fold(shingle_hash)
+}
+
 /// The signature loop, compiled for AVX2 and SSE4.1 as well as the baseline and
 /// chosen at run time (`multiversion`), so one binary runs everywhere and uses
 /// 8-lane `u32` multiply and min where the CPU has them.

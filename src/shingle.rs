@@ -173,8 +173,8 @@ impl Shingler {
     }
 }
 
-/// Sorts and deduplicates shingle hashes into a set (in place).
-pub fn into_set(hashes: &mut Vec<u64>) {
+/// Sorts and deduplicates shingle hashes (or fingerprints) into a set (in place).
+pub fn into_set<T: Ord>(hashes: &mut Vec<T>) {
     hashes.sort_unstable();
     hashes.dedup();
 }
