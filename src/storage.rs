@@ -129,9 +129,12 @@ pub fn encode_doc(id_json: &[u8], hashes: &[u64], out: &mut Vec<u8>) {
     out.extend_from_slice(&(id_json.len() as u32).to_le_bytes());
     out.extend_from_slice(&(hashes.len() as u32).to_le_bytes());
     out.extend_from_slice(id_json);
-    out.reserve(hashes.len() * 4);
-    for &h in hashes {
-        out.extend_from_slice(&fingerprint(h).to_le_bytes());
+    // Sized once and filled in place: a loop of small `extend_from_slice`
+    // calls was 3% of all CPU time; this one vectorizes.
+    let at = out.len();
+    out.resize(at + hashes.len() * 4, 0);
+    for (slot, &h) in out[at..].chunks_exact_mut(4).zip(hashes) {
+        slot.copy_from_slice(&fingerprint(h).to_le_bytes());
     }
 }
 
