@@ -618,6 +618,11 @@ fn sign_file(
         },
     };
     write_sig(&files.sig, &meta, &pass1.docs, &skipped)?;
+    // The marker written below vouches for the store, so it must be on disk
+    // first (the band runs sync themselves).
+    for store in &pass1.stores {
+        store.sync()?;
+    }
     let work = job.work_path();
     std::fs::rename(work.join("docs.bin"), &files.docs).map_err(io_err("renaming", &files.docs))?;
     std::fs::rename(work.join("bands.band"), &files.band)

@@ -315,6 +315,14 @@ impl DocStore {
         })
     }
 
+    /// Flushes the store to disk, for a store that outlives the run (a sharded
+    /// task's marker vouches for it).
+    pub fn sync(&self) -> Result<()> {
+        self.file
+            .sync_all()
+            .map_err(|e| Error::io("syncing", &self.path, e))
+    }
+
     /// Size of the store file in bytes.
     pub fn bytes(&self) -> u64 {
         self.file.metadata().map(|m| m.len()).unwrap_or(0)
