@@ -87,6 +87,9 @@ impl Write for WritebackFile {
 /// concatenation is a valid `.gz` / `.zst` file that every decoder reads whole.
 /// One encoder on one thread was the bottleneck of writing compressed output
 /// (0.9 GB of gzip at level 6 took 55 s); gzip uses level 1 for the same reason.
+/// The deflate backend is zlib-rs (flate2's `zlib-rs` feature): on 0.9 GB of
+/// output its level 1 took 5.3 s against miniz_oxide's 7.1 s, for a 17% larger
+/// file (its level 2 is 17% smaller than miniz's level 1 at miniz's speed).
 pub struct ParallelCompressor {
     compression: Compression,
     /// Uncompressed bytes waiting for [`ParallelCompressor::flush_to`].
