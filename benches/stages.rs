@@ -70,7 +70,7 @@ use shingle::normalize::{NormalizeOptions, Normalizer};
 use shingle::shingle::{into_set, ShingleKind, Shingler};
 use shingle::sketch::{SketchParams, Sketcher};
 use shingle::synth::{self, SynthConfig};
-use shingle::verify::jaccard_sorted;
+use shingle::verify::{fingerprint_set, jaccard_sorted};
 
 /// Documents in the shared per-stage corpus.
 const DOCS: u64 = 2_000;
@@ -465,6 +465,35 @@ fn bench_verify(c: &mut Criterion) {
             .min_by_key(|(a, b)| a.len().abs_diff(500) + b.len().abs_diff(500))
             .expect("the corpus has planted near-duplicates");
         b.iter(|| black_box(jaccard_sorted(black_box(&a), black_box(&b_set))))
+    });
+    // Turning a stored document (32-bit fingerprints as computed) into a set,
+    // done for each side of each verified pair: radix sort against the
+    // comparison sort it replaced.
+    let corpus = corpus();
+    let doc = (0..corpus.hashes.len())
+        .min_by_key(|&d| corpus.hashes[d].len().abs_diff(DOC_SHINGLES))
+        .expect("the corpus has documents");
+    let stored: Vec<u32> = corpus.hashes[doc]
+        .iter()
+        .map(|&h| shingle::minhash::fingerprint(h))
+        .collect();
+    group.bench_function(format!("fingerprint_set/radix_{}", stored.len()), |b| {
+        let mut spare = Vec::new();
+        b.iter_batched_ref(
+            || stored.clone(),
+            |values| fingerprint_set(values, &mut spare),
+            BatchSize::SmallInput,
+        )
+    });
+    group.bench_function(format!("fingerprint_set/sort_{}", stored.len()), |b| {
+        b.iter_batched_ref(
+            || stored.clone(),
+            |values| {
+                values.sort_unstable();
+                values.dedup();
+            },
+            BatchSize::SmallInput,
+        )
     });
     group.finish();
 }
