@@ -135,12 +135,15 @@ const SEPARATOR: u8 = 0;
 const LETTER: u8 = 1;
 const DIGIT: u8 = 2;
 const UNDERSCORE: u8 = 3;
+/// A character that is a word by itself (Han, Hiragana, ...).
+const SINGLE: u8 = 4;
 
 /// Per-character entry of [`letter_class`]: 0 = needs the full path; else the
 /// kind in the top two bits, whether it is kept (alphanumeric) in bit 29, and
 /// its (single-character) lowercase mapping in the low 21 bits.
 const KIND_LETTER: u32 = 1 << 30;
 const KIND_SEPARATOR: u32 = 2 << 30;
+const KIND_SINGLE: u32 = 3 << 30;
 const KEEP: u32 = 1 << 29;
 
 /// Lazily built class tables, one per 256 characters of the Basic
@@ -169,8 +172,10 @@ fn letter_class(c: char) -> u32 {
 /// Decides a character's class by asking the reference itself: a character is
 /// a *letter* for the fast path when UAX #29 splits every probe context around
 /// it exactly as around `a` (so it has Word_Break = ALetter: not Hebrew,
-/// Katakana, numeric, a joiner, a format or extending character), and a
-/// *separator* when it splits them as around `!` and is not alphanumeric.
+/// Katakana, numeric, a joiner, a format or extending character); when it
+/// splits them as around `!` (Word_Break = Other) it is a *single-character
+/// word* if alphanumeric (Han, Hiragana, Thai consonants) and a *separator*
+/// otherwise.
 /// Either must also be a stable NFC starter (NFC_Quick_Check = Yes, combining
 /// class 0) with a one-character lowercase mapping. Everything else, and all
 /// characters beyond the BMP, take the full path.
@@ -232,7 +237,9 @@ fn classify_by_probes(c: char) -> u32 {
     if like('a') {
         let keep = if c.is_alphanumeric() { KEEP } else { 0 };
         KIND_LETTER | keep | single_lower as u32
-    } else if like('!') && !c.is_alphanumeric() && !is_combining_mark(c) {
+    } else if like('!') && c.is_alphanumeric() {
+        KIND_SINGLE | KEEP | single_lower as u32
+    } else if like('!') && !is_combining_mark(c) {
         KIND_SEPARATOR
     } else {
         0
@@ -273,6 +280,10 @@ fn letter_chunk_words(
                 }
                 KIND_LETTER => (LETTER, '\0'),
                 KIND_SEPARATOR => (SEPARATOR, '\0'),
+                KIND_SINGLE => {
+                    let lower = char::from_u32(entry & 0x1F_FFFF).expect("stored from a char");
+                    (SINGLE, if lowercase { lower } else { c })
+                }
                 _ => return None,
             }
         };
@@ -300,6 +311,17 @@ fn letter_chunk_words(
             }
             UNDERSCORE => {
                 in_word = true;
+                continue;
+            }
+            SINGLE => {
+                // UAX #29 breaks on both sides of it.
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+                out.push(emit);
+                words += 1;
+                in_word = false;
+                emitted = false;
                 continue;
             }
             _ => {}
@@ -567,7 +589,13 @@ mod tests {
         // `.` between letters joins them (UAX #29 WB6/7), `,` and `!` do not.
         assert_eq!(out, "москва центргорода ёж");
         // Characters with rules of their own go the full way.
-        for chunk in ["can’t", "שלום", "カタカナ", "e\u{301}", "١٢٣", "中文", "İz"]
+        out.clear();
+        assert_eq!(
+            letter_chunk_words("北京是a中国_b的首都。", true, &mut classified, &mut out),
+            Some(10)
+        );
+        assert_eq!(out, "北 京 是 a 中 国 b 的 首 都");
+        for chunk in ["can’t", "שלום", "カタカナ", "e\u{301}", "١٢٣", "İz", "กรุง"]
         {
             out.clear();
             assert_eq!(
@@ -623,6 +651,9 @@ mod tests {
                 prop_oneof![
                     proptest::char::range('\u{80}', '\u{ffff}'),
                     proptest::char::range('\u{400}', '\u{4ff}'),
+                    proptest::char::range('\u{3000}', '\u{30ff}'),
+                    proptest::char::range('\u{4e00}', '\u{4e80}'),
+                    proptest::char::range('\u{e00}', '\u{e7f}'),
                     proptest::sample::select(vec!['a', 'Z', '1', '.', ',', ':', '\'', '_', ' ', '!']),
                 ],
                 0..40,
