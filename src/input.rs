@@ -731,6 +731,20 @@ pub enum RecordId<'a> {
     Missing,
 }
 
+/// Checks that a line is UTF-8. `simdutf8` validates non-ASCII text several
+/// times faster than `std::str::from_utf8` (which was 14% of a Cyrillic
+/// corpus's profile); only an invalid line is checked again by std, for the
+/// position of the error.
+fn validate_utf8(line: &[u8]) -> std::result::Result<&str, BadRecord> {
+    simdutf8::basic::from_utf8(line).map_err(|_| {
+        let at = std::str::from_utf8(line).map_or_else(|e| e.valid_up_to(), |s| s.len());
+        BadRecord::new(
+            BadRecordReason::InvalidUtf8,
+            format!("invalid UTF-8 at byte {at}"),
+        )
+    })
+}
+
 /// Extracts the text (into `text`, reused across calls) and the id of a JSONL
 /// record.
 ///
@@ -747,12 +761,7 @@ pub fn extract_json<'a>(
     paths: &FieldPaths,
     text: &mut String,
 ) -> std::result::Result<RecordId<'a>, BadRecord> {
-    let line = std::str::from_utf8(line).map_err(|e| {
-        BadRecord::new(
-            BadRecordReason::InvalidUtf8,
-            format!("invalid UTF-8 at byte {}", e.valid_up_to()),
-        )
-    })?;
+    let line = validate_utf8(line)?;
     text.clear();
     let mut found = Found {
         text,
@@ -1066,12 +1075,7 @@ pub fn parse_record<'b>(
 
 /// Checks that a text file's bytes are UTF-8 and returns them as text.
 pub fn text_file_content(bytes: &[u8]) -> std::result::Result<&str, BadRecord> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        BadRecord::new(
-            BadRecordReason::InvalidUtf8,
-            format!("invalid UTF-8 at byte {}", e.valid_up_to()),
-        )
-    })
+    validate_utf8(bytes)
 }
 
 #[cfg(test)]
