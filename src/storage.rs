@@ -140,7 +140,7 @@ pub fn encode_doc(id_json: &[u8], hashes: &[u64], out: &mut Vec<u8>) {
 
 /// Writes the spill file that holds what the pipeline needs about a document but
 /// should not keep in memory: its id and (for exact verification) its shingle
-/// hashes.
+/// fingerprints.
 ///
 /// The writes happen on a thread of their own: the caller hands over filled
 /// buffers and goes on sketching, instead of leaving the other cores idle while
