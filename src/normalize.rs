@@ -21,11 +21,13 @@
 //! Most web text is ASCII between spaces, so each whitespace-delimited chunk that
 //! is pure ASCII takes a fast path that applies the UAX #29 rules for ASCII
 //! directly (no NFC, no table lookups). Chunks in alphabetic scripts (Cyrillic,
-//! Greek, accented Latin, ...) take a second fast path with the same rules over
+//! Greek, accented Latin, Hangul, ...) and in scripts whose characters are words
+//! of their own (Han, Hiragana) take a second fast path with the same rules over
 //! characters, classified once per 256-character block by probing the
-//! reference segmentation itself; anything else (Han, Hebrew, Thai, combining
-//! marks, curly apostrophes, ...) takes the full path. Property tests check that
-//! both fast paths give exactly the reference result, on any BMP text.
+//! reference segmentation itself; anything else (Hebrew, Katakana, combining
+//! marks, curly apostrophes, characters beyond the BMP, ...) takes the full
+//! path. Property tests check that both fast paths give exactly the reference
+//! result, on any BMP text.
 //!
 //! ```
 //! use shingle::normalize::{Normalizer, NormalizeOptions};
