@@ -1157,6 +1157,15 @@ mod tests {
             .err()
             .unwrap();
         assert_eq!(err.reason, BadRecordReason::InvalidUtf8);
+        // The position comes from std once simdutf8 has said no.
+        assert_eq!(err.detail, "invalid UTF-8 at byte 10");
+        let len = text_file_content("caf\u{e9} ok \u{4e2d}".as_bytes()).map(str::len);
+        assert_eq!(len.ok(), Some(12));
+        let err = text_file_content(b"ab\xc3(").err().unwrap();
+        assert_eq!(
+            (err.reason, err.detail.as_str()),
+            (BadRecordReason::InvalidUtf8, "invalid UTF-8 at byte 2")
+        );
     }
 
     #[test]
