@@ -141,12 +141,15 @@ const UNDERSCORE: u8 = 3;
 const SINGLE: u8 = 4;
 
 /// Per-character entry of [`letter_class`]: 0 = needs the full path; else the
-/// kind in the top two bits, whether it is kept (alphanumeric) in bit 29, and
-/// its (single-character) lowercase mapping in the low 21 bits.
-const KIND_LETTER: u32 = 1 << 30;
-const KIND_SEPARATOR: u32 = 2 << 30;
-const KIND_SINGLE: u32 = 3 << 30;
-const KEEP: u32 = 1 << 29;
+/// kind in the top three bits, whether it is kept (alphanumeric) in bit 28, and
+/// in the low 21 bits its (single-character) lowercase mapping, or for a
+/// joiner the ASCII joiner it behaves like.
+const KIND_MASK: u32 = 7 << 29;
+const KIND_LETTER: u32 = 1 << 29;
+const KIND_SEPARATOR: u32 = 2 << 29;
+const KIND_SINGLE: u32 = 3 << 29;
+const KIND_JOINER: u32 = 4 << 29;
+const KEEP: u32 = 1 << 28;
 
 /// Lazily built class tables, one per 256 characters of the Basic
 /// Multilingual Plane.
@@ -177,7 +180,8 @@ fn letter_class(c: char) -> u32 {
 /// Katakana, numeric, a joiner, a format or extending character); when it
 /// splits them as around `!` (Word_Break = Other) it is a *single-character
 /// word* if alphanumeric (Han, Hiragana, Thai consonants) and a *separator*
-/// otherwise.
+/// otherwise; when it splits them as around `:`, `,` or `.` it is a *joiner*
+/// of that kind (MidLetter, MidNum, MidNumLet: `·`, `，`, `’`).
 /// Either must also be a stable NFC starter (NFC_Quick_Check = Yes, combining
 /// class 0) with a one-character lowercase mapping. Everything else, and all
 /// characters beyond the BMP, take the full path.
@@ -222,6 +226,11 @@ fn classify_by_probes(c: char) -> u32 {
         "X\u{200d}",
         "X\u{ad}a",
         "aXX:a",
+        "1X1",
+        "aX1",
+        "1Xa",
+        "aXXa",
+        "1XX1",
     ];
     let segments = |template: &str, x: char| -> Vec<usize> {
         let probe = template.replace('X', x.encode_utf8(&mut [0; 4]));
@@ -243,6 +252,11 @@ fn classify_by_probes(c: char) -> u32 {
         KIND_SINGLE | KEEP | single_lower as u32
     } else if like('!') && !is_combining_mark(c) {
         KIND_SEPARATOR
+    } else if c.is_alphanumeric() || is_combining_mark(c) {
+        0
+    } else if let Some(model) = [':', ',', '.'].into_iter().find(|&m| like(m)) {
+        // A joiner of its own kind (’ joins like `.`, · like `:`, ， like `,`).
+        KIND_JOINER | model as u32
     } else {
         0
     }
@@ -275,13 +289,15 @@ fn letter_chunk_words(
             }
         } else {
             let entry = letter_class(c);
-            match entry & (3 << 30) {
+            match entry & KIND_MASK {
                 KIND_LETTER if entry & KEEP != 0 => {
                     let lower = char::from_u32(entry & 0x1F_FFFF).expect("stored from a char");
                     (LETTER, if lowercase { lower } else { c })
                 }
                 KIND_LETTER => (LETTER, '\0'),
                 KIND_SEPARATOR => (SEPARATOR, '\0'),
+                // Checked below as the ASCII joiner it behaves like.
+                KIND_JOINER => (SEPARATOR, char::from(entry as u8)),
                 KIND_SINGLE => {
                     let lower = char::from_u32(entry & 0x1F_FFFF).expect("stored from a char");
                     (SINGLE, if lowercase { lower } else { c })
@@ -597,8 +613,27 @@ mod tests {
             Some(10)
         );
         assert_eq!(out, "北 京 是 a 中 国 b 的 首 都");
-        for chunk in ["can’t", "שלום", "カタカナ", "e\u{301}", "١٢٣", "İz", "กรุง"]
-        {
+        // Non-ASCII joiners: ’ joins like `.` (letters or digits), · like `:`
+        // (letters), ， like `,` (digits).
+        for (chunk, want) in [
+            ("Can’t", "cant"),
+            ("3’000", "3000"),
+            ("l·l", "ll"),
+            ("1·2", "1 2"),
+            ("1，000", "1000"),
+            ("a，b", "a b"),
+            ("’a’", "a"),
+        ] {
+            out.clear();
+            assert_eq!(
+                letter_chunk_words(chunk, true, &mut classified, &mut out),
+                Some(want.split(' ').count()),
+                "{chunk}"
+            );
+            assert_eq!(out, want, "{chunk}");
+            assert_eq!(out, normalize_reference(chunk, NormalizeOptions::default()));
+        }
+        for chunk in ["שלום", "カタカナ", "e\u{301}", "١٢٣", "İz", "กรุง"] {
             out.clear();
             assert_eq!(
                 letter_chunk_words(chunk, true, &mut classified, &mut out),
@@ -633,7 +668,7 @@ mod tests {
 
         #[test]
         fn letter_script_path_matches_reference(
-            text in "[a-zA-Z0-9_.,;:'\" \t!?()-\u{2019}\u{2018}\u{00b7}\u{00ad}\u{00a0}\u{0301}\u{200d}\u{05d0}\u{05d1}\u{30a2}\u{0661}\u{ff0e}\u{2014}\u{00ab}\u{00bb}éÉßİΣσςΑβЖжщЁёДü\u{1d400}\u{1f600}中]{0,60}",
+            text in "[a-zA-Z0-9_.,;:'\" \t!?()\u{2019}\u{2018}\u{00b7}\u{00ad}\u{00a0}\u{0301}\u{200d}\u{05d0}\u{05d1}\u{30a2}\u{0661}\u{ff0e}\u{ff0c}\u{ff1a}\u{2024}\u{fe52}\u{2014}\u{00ab}\u{00bb}éÉßİΣσςΑβЖжщЁёДü\u{1d400}\u{1f600}中-]{0,60}",
             lowercase: bool,
         ) {
             let options = NormalizeOptions { lowercase };
