@@ -616,21 +616,8 @@ impl<'a> Job<'a> {
             None
         };
         let sources = input::discover(&config.inputs, spool.as_deref())?;
-        let output_compression = sources
-            .first()
-            .map(|s| s.compression)
-            .unwrap_or(Compression::None);
-        Ok(Job {
-            config,
-            lsh: config.lsh_params(),
-            fields: FieldPaths::new(&config.text_field, &config.id_field)?,
-            sources,
-            keep_signatures: config.verify != VerifyMode::Exact,
-            work_dir,
-            output_compression,
-            line_filter: None,
-            skipped_path: config.output_dir.join("skipped.jsonl"),
-        })
+        let skipped_path = config.output_dir.join("skipped.jsonl");
+        Self::assemble(config, sources, work_dir, skipped_path)
     }
 
     /// A job over sources discovered elsewhere (a shard of a sharded run), with
@@ -643,6 +630,17 @@ impl<'a> Job<'a> {
         skipped_path: PathBuf,
     ) -> Result<Self> {
         std::fs::create_dir_all(&work).map_err(|e| Error::io("creating", &work, e))?;
+        Self::assemble(config, sources, WorkDir(work), skipped_path)
+    }
+
+    /// The parts both constructors share; output is compressed like the first
+    /// input.
+    fn assemble(
+        config: &'a DedupConfig,
+        sources: Vec<Source>,
+        work_dir: WorkDir,
+        skipped_path: PathBuf,
+    ) -> Result<Self> {
         let output_compression = sources
             .first()
             .map(|s| s.compression)
@@ -653,7 +651,7 @@ impl<'a> Job<'a> {
             fields: FieldPaths::new(&config.text_field, &config.id_field)?,
             sources,
             keep_signatures: config.verify != VerifyMode::Exact,
-            work_dir: WorkDir(work),
+            work_dir,
             output_compression,
             line_filter: None,
             skipped_path,
