@@ -96,10 +96,11 @@ pub struct SketchArgs {
     /// get character n-grams either way.
     #[arg(long, value_enum, default_value_t = ShingleKind::Words)]
     pub shingle: ShingleKind,
-    /// MinHash permutations K (signature length).
+    /// MinHash signature length K (the bins of one-permutation hashing; the
+    /// usual name "permutations" is kept).
     #[arg(long, default_value_t = 128)]
     pub num_perm: usize,
-    /// Seed for the shingle hash and the permutations. Runs are comparable only
+    /// Seed for the shingle hash and the MinHash bins. Runs are comparable only
     /// with equal seeds.
     #[arg(long, default_value_t = 1)]
     pub seed: u64,

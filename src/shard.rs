@@ -46,8 +46,9 @@ use crate::sketch::SketchParams;
 use crate::storage::{read_header, write_header, DocStore};
 use crate::verify::{store_location, VerifyMode};
 
-/// Format version of every file in a work directory.
-pub const FORMAT_VERSION: u32 = 1;
+/// Format version of every file in a work directory. Version 2: signatures
+/// from one-permutation MinHash over word-hash shingles.
+pub const FORMAT_VERSION: u32 = 2;
 const MANIFEST_MAGIC: &[u8; 8] = b"SHGLWORK";
 const SIG_MAGIC: &[u8; 8] = b"SHGLSIGN";
 const PAIRS_MAGIC: &[u8; 8] = b"SHGLPAIR";

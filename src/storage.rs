@@ -110,9 +110,10 @@ pub fn read_header<R: Read, P: DeserializeOwned>(
 }
 
 const DOC_STORE_MAGIC: &[u8; 8] = b"SHGLDOCS";
-/// Version 3: shingles are stored as 32-bit fingerprints (version 2 held the
-/// 64-bit hashes).
-const DOC_STORE_VERSION: u32 = 3;
+/// Version 4: word shingles are hashed from their word hashes (version 3 hashed
+/// the shingle's bytes; its fingerprints mean something else). Version 3:
+/// shingles are stored as 32-bit fingerprints (version 2 held the 64-bit hashes).
+const DOC_STORE_VERSION: u32 = 4;
 
 /// Appends a document-store record: its id (JSON text) and, optionally, its
 /// shingles as 32-bit fingerprints ([`fingerprint`] of each hash, as computed:

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use common::*;
-use shingle::index::{Index, IndexConfig, Verdict, MANIFEST};
+use shingle::index::{Index, IndexConfig, Verdict, FORMAT_VERSION, MANIFEST};
 use shingle::synth::SynthConfig;
 use shingle::verify::jaccard_sorted;
 
@@ -490,13 +490,17 @@ fn opening_with_other_parameters_or_a_newer_format_is_an_error() {
     let e = Index::open(&idx, &seeded).unwrap_err().to_string();
     assert!(e.contains("seed 1 vs 2"), "{e}");
 
-    // A newer format version: say so, whatever else follows.
+    // A newer or an older format version (older indexes hold band keys of
+    // another sketch scheme): say so, whatever else follows.
     let manifest = idx.join(MANIFEST);
-    let mut bytes = std::fs::read(&manifest).unwrap();
-    bytes[8..12].copy_from_slice(&2u32.to_le_bytes());
-    std::fs::write(&manifest, &bytes).unwrap();
-    let e = Index::open_existing(&idx).unwrap_err().to_string();
-    assert!(e.contains("format version 2"), "{e}");
+    let original = std::fs::read(&manifest).unwrap();
+    for version in [FORMAT_VERSION + 1, FORMAT_VERSION - 1] {
+        let mut bytes = original.clone();
+        bytes[8..12].copy_from_slice(&version.to_le_bytes());
+        std::fs::write(&manifest, &bytes).unwrap();
+        let e = Index::open_existing(&idx).unwrap_err().to_string();
+        assert!(e.contains(&format!("format version {version}")), "{e}");
+    }
 
     // Creating over an existing index, saving an in-memory one: errors.
     let (idx2, _) = small_index(&dir.path().join("b"));
@@ -756,7 +760,7 @@ fn index_query_and_info_commands() {
     let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(info["documents"], 3);
     assert_eq!(info["nodes"], 3);
-    assert_eq!(info["format_version"], 1);
+    assert_eq!(info["format_version"], FORMAT_VERSION);
     assert_eq!(info["config"]["threshold"], 0.8);
     assert_eq!(info["config"]["lsh"]["bands"], 16);
     assert!(info["bytes_on_disk"].as_u64().unwrap() > 0);

@@ -44,13 +44,13 @@ fn sketches_of_fixed_documents_do_not_change() {
     );
     assert_eq!(
         shingle::index::FORMAT_VERSION,
-        1,
+        2,
         "update the pins with the version"
     );
     // NFC and NFD spellings sketch identically.
     assert_eq!(digest(DOCUMENTS[1]), got[1]);
 }
 
-const PINNED_0: (u64, usize) = (1863204672863091822, 14);
-const PINNED_1: (u64, usize) = (4321208492912259212, 12);
-const PINNED_2: (u64, usize) = (2552368311252071169, 47);
+const PINNED_0: (u64, usize) = (18277339778129478527, 14);
+const PINNED_1: (u64, usize) = (12099004524033832809, 12);
+const PINNED_2: (u64, usize) = (16508229175807977703, 47);

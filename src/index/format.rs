@@ -58,8 +58,10 @@ use crate::error::{Error, Result};
 use crate::lsh::MAX_FULL_BUCKET;
 use crate::storage::{read_header, write_header, MAX_META_BYTES};
 
-/// Version of the index format this build reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// Version of the index format this build reads and writes. Version 2: word
+/// shingles hashed from word hashes and one-permutation MinHash (band keys and
+/// exact hashes of version 1 indexes mean something else).
+pub const FORMAT_VERSION: u32 = 2;
 pub(crate) const SEGMENT_MAGIC: &[u8; 8] = b"SHGLISEG";
 pub(crate) const MANIFEST_MAGIC: &[u8; 8] = b"SHGLIMAN";
 const FOOTER_MAGIC: &[u8; 8] = b"SHGLSEND";
