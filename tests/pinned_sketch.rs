@@ -51,6 +51,6 @@ fn sketches_of_fixed_documents_do_not_change() {
     assert_eq!(digest(DOCUMENTS[1]), got[1]);
 }
 
-const PINNED_0: (u64, usize) = (18277339778129478527, 14);
-const PINNED_1: (u64, usize) = (12099004524033832809, 12);
-const PINNED_2: (u64, usize) = (16508229175807977703, 47);
+const PINNED_0: (u64, usize) = (293687224081754043, 14);
+const PINNED_1: (u64, usize) = (10529124607705096655, 12);
+const PINNED_2: (u64, usize) = (14444139517421104256, 47);
