@@ -164,9 +164,14 @@ impl Shingler {
         // word hashes i.. and is written over word hash i once that is no longer
         // needed, so there is no second buffer and no limit on n.
         let mut start = 0;
-        for space in memchr::memchr_iter(b' ', text) {
-            out.push(self.word_hash_at(text, start, space));
-            start = space + 1;
+        for base in (0..text.len()).step_by(64) {
+            let mut spaces = space_bits(&text[base..text.len().min(base + 64)]);
+            while spaces != 0 {
+                let space = base + spaces.trailing_zeros() as usize;
+                out.push(self.word_hash_at(text, start, space));
+                start = space + 1;
+                spaces &= spaces - 1;
+            }
         }
         out.push(self.word_hash_at(text, start, text.len()));
         let n = self.ngram;
@@ -225,6 +230,29 @@ impl Shingler {
             out.push(self.hash(bytes));
         }
     }
+}
+
+/// Bit j set where `chunk[j]` (at most 64 bytes) is a space. Normalized text
+/// has a space every few bytes, where `memchr`, built for rare matches, paid
+/// a call per space (profiled: 4% of `dedup`); this finds 64 bytes' worth at
+/// once with eight 64-bit operations (SWAR) and the caller walks the bits.
+#[inline]
+fn space_bits(chunk: &[u8]) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
+    debug_assert!(chunk.len() <= 64);
+    let mut bits = 0u64;
+    for (k, part) in chunk.chunks(8).enumerate() {
+        let mut word = [0u8; 8];
+        word[..part.len()].copy_from_slice(part);
+        let x = u64::from_le_bytes(word) ^ (ONES * u64::from(b' '));
+        // High bit of each byte set exactly where that byte of x is zero.
+        let zero = !(((x & LOW7) + LOW7) | x | LOW7);
+        // Gather the eight high bits into one byte, byte j to bit j.
+        let byte = (zero >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
+        bits |= byte << (8 * k);
+    }
+    bits
 }
 
 /// The odd multiplier P of the word-shingle polynomial.
@@ -306,6 +334,14 @@ mod tests {
         assert_ne!(got, other_seed);
         // A shingle is not the same as the words run together.
         assert_ne!(words("ab c", 2), words("a bc", 2));
+    }
+
+    proptest! {
+        #[test]
+        fn space_bits_mark_exactly_the_spaces(chunk in proptest::collection::vec(prop_oneof![Just(b' '), Just(b'a'), Just(0u8), Just(0xA0u8), Just(b'!'), any::<u8>()], 0..=64)) {
+            let want = chunk.iter().enumerate().filter(|(_, &b)| b == b' ').fold(0u64, |m, (j, _)| m | 1 << j);
+            prop_assert_eq!(space_bits(&chunk), want);
+        }
     }
 
     #[test]
