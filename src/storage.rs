@@ -130,12 +130,16 @@ pub fn encode_doc(id_json: &[u8], hashes: &[u64], out: &mut Vec<u8>) {
     out.extend_from_slice(&(id_json.len() as u32).to_le_bytes());
     out.extend_from_slice(&(hashes.len() as u32).to_le_bytes());
     out.extend_from_slice(id_json);
-    // Sized once and filled in place: a loop of small `extend_from_slice`
-    // calls was 3% of all CPU time; this one vectorizes.
-    let at = out.len();
-    out.resize(at + hashes.len() * 4, 0);
-    for (slot, &h) in out[at..].chunks_exact_mut(4).zip(hashes) {
-        slot.copy_from_slice(&fingerprint(h).to_le_bytes());
+    // Converted 64 at a time into a stack buffer and appended in one copy: a
+    // loop of 4-byte `extend_from_slice` calls was 3% of all CPU time, and
+    // zero-filling the output first (to fill it in place) was another 1.5%.
+    out.reserve(hashes.len() * 4);
+    let mut staged = [0u8; 256];
+    for group in hashes.chunks(64) {
+        for (slot, &h) in staged.chunks_exact_mut(4).zip(group) {
+            slot.copy_from_slice(&fingerprint(h).to_le_bytes());
+        }
+        out.extend_from_slice(&staged[..group.len() * 4]);
     }
 }
 
