@@ -484,6 +484,7 @@ fn ascii_words(text: &str, lowercase: bool, scratch: &mut Vec<u8>, out: &mut Str
     let mut in_word = false;
     // The current word has emitted at least one byte.
     let mut emitted = false;
+    let fold8 = |x: u64| if lowercase { ascii_lowercase8(x) } else { x };
     let mut i = 0;
     while i < n {
         let b = bytes[i];
@@ -500,12 +501,7 @@ fn ascii_words(text: &str, lowercase: bool, scratch: &mut Vec<u8>, out: &mut Str
                     loop {
                         let chunk = load8_space_padded(bytes, i);
                         let run = alphanumeric_run(chunk);
-                        let folded = if lowercase {
-                            ascii_lowercase8(chunk)
-                        } else {
-                            chunk
-                        };
-                        scratch[len..len + 8].copy_from_slice(&folded.to_le_bytes());
+                        scratch[len..len + 8].copy_from_slice(&fold8(chunk).to_le_bytes());
                         len += run;
                         i += run;
                         if run < 8 {
@@ -533,12 +529,7 @@ fn ascii_words(text: &str, lowercase: bool, scratch: &mut Vec<u8>, out: &mut Str
                         if !clean {
                             break;
                         }
-                        let folded = if lowercase {
-                            ascii_lowercase8(chunk)
-                        } else {
-                            chunk
-                        };
-                        scratch[len..len + 8].copy_from_slice(&folded.to_le_bytes());
+                        scratch[len..len + 8].copy_from_slice(&fold8(chunk).to_le_bytes());
                         len += 8;
                         i += 8;
                         // One high bit per space: their count is the top byte

@@ -122,8 +122,8 @@ const DOC_STORE_VERSION: u32 = 4;
 ///
 /// Why 32 bits: the store is written for every document and is the largest
 /// thing the pipeline writes besides its output; halving it halves that
-/// write and the reads of verification. MinHash already works on the same
-/// fingerprints, and two shingles of a pair share one with probability about
+/// write and the reads of verification. Two shingles of a pair share a
+/// fingerprint with probability about
 /// n²/2³³ (n shingles in the pair's union): for n = 1,400 a pair's Jaccard
 /// moves by 1/1,400 in about 2 of 10,000 pairs.
 pub fn encode_doc(id_json: &[u8], hashes: &[u64], out: &mut Vec<u8>) {

@@ -5,7 +5,7 @@
 //!
 //! - `exact` (default): the true Jaccard similarity of the two shingle sets, read
 //!   back from the on-disk document store (sets are never all held in memory).
-//!   The sets are of 32-bit shingle fingerprints, the values MinHash sees (see
+//!   The sets are of 32-bit shingle fingerprints, the 64-bit hashes folded (see
 //!   [`crate::storage::encode_doc`] for what that costs: nothing measurable).
 //!   Removal precision is 1 by construction; the cost is one merge of two sorted
 //!   arrays per candidate pair.
