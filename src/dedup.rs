@@ -1461,7 +1461,7 @@ mod tests {
             let hi = (r % 40) as u128;
             let lo = ((r >> 8) % 3) as u128;
             docs.exact.push((hi << 64) | lo);
-            docs.empty.push(d, r % 97 == 0);
+            docs.empty.push(d, r.is_multiple_of(97));
         }
         let (by_hash, ranges) = exact_groups(&docs);
         let mut want: Vec<u32> = (0..docs.len() as u32)

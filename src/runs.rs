@@ -303,7 +303,7 @@ impl BandRuns {
                 .and_then(|l| l.checked_add(s.offset));
             if s.band as usize >= params.bands
                 || s.offset < header_len
-                || !end.is_some_and(|end| end <= table_start)
+                || end.is_none_or(|end| end > table_start)
             {
                 return Err(format(
                     "corrupt section table (section out of bounds)".into(),

@@ -562,7 +562,7 @@ pub(crate) fn load_segment(
         if !ok
             || at
                 .checked_add(RECORD_OVERHEAD)
-                .map_or(true, |e| e > meta.blob_bytes)
+                .is_none_or(|e| e > meta.blob_bytes)
         {
             return Err(err(format!("corrupt record offset {at} of node {i}")));
         }

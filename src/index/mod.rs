@@ -1074,10 +1074,7 @@ impl Index {
         }
         SKETCHER.with(|cell| {
             let mut slot = cell.borrow_mut();
-            if slot
-                .as_ref()
-                .map_or(true, |(p, _)| *p != self.config.sketch)
-            {
+            if slot.as_ref().is_none_or(|(p, _)| *p != self.config.sketch) {
                 *slot = Some((
                     self.config.sketch.clone(),
                     SketchBuf {
