@@ -128,6 +128,13 @@ pub struct SimilarityScratch {
 /// of the 1.08 GB corpus went from 0.47 to 0.32 s (the comparison sort does
 /// worse on real, cache-cold sets). Short sets, where the 4 × 256 counters
 /// would dominate, use the comparison sort.
+///
+/// Tried and dropped (2026-11-28): one counting pass into 256 buckets by the
+/// top byte, then each bucket sorted on its own. Twice as fast in the
+/// benchmark (1.26 against 2.62 µs), where the same document is sorted over
+/// and over, but the verify stage of the 1.08 GB corpus went from 0.29 to
+/// 0.37 s: on ever-different sets the per-bucket branches mispredict, and the
+/// radix sort has no data-dependent branch.
 pub fn fingerprint_set(values: &mut Vec<u32>, spare: &mut Vec<u32>) {
     if values.len() < 128 {
         values.sort_unstable();
