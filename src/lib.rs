@@ -28,6 +28,7 @@
 
 pub mod cli;
 pub mod cluster;
+pub mod cpu;
 pub mod dedup;
 pub mod error;
 pub mod eval;

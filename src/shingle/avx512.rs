@@ -20,10 +20,11 @@ use std::arch::x86_64::*;
 
 use super::{combine_word_hashes, Shingler, WORD_BASE};
 
-/// Whether this CPU can run [`word_shingles`]. `is_x86_feature_detected!`
-/// caches its answer, so asking per call is cheap.
+/// Whether this process may ([`crate::cpu`]) and this CPU can run
+/// [`word_shingles`]. Both answers are cached, so asking per call is cheap.
 pub(super) fn available() -> bool {
-    is_x86_feature_detected!("avx512f")
+    crate::cpu::avx512_allowed()
+        && is_x86_feature_detected!("avx512f")
         && is_x86_feature_detected!("avx512bw")
         && is_x86_feature_detected!("avx512dq")
         && is_x86_feature_detected!("avx512vbmi2")
