@@ -66,8 +66,6 @@ pub struct Normalizer {
     options: NormalizeOptions,
     nfc: String,
     ascii: Vec<u8>,
-    /// A chunk's characters with their word classes (letter-script fast path).
-    classified: Vec<(u8, char)>,
 }
 
 impl Normalizer {
@@ -77,7 +75,6 @@ impl Normalizer {
             options,
             nfc: String::new(),
             ascii: Vec::new(),
-            classified: Vec::new(),
         }
     }
 
@@ -119,7 +116,7 @@ impl Normalizer {
                 out,
             );
             let chunk = &text[chunk_start..chunk_end];
-            match letter_chunk_words(chunk, self.options.lowercase, &mut self.classified, out) {
+            match letter_chunk_words(chunk, self.options.lowercase, out) {
                 Some(n) => words += n,
                 None => {
                     self.nfc.clear();
@@ -274,47 +271,22 @@ fn classify_by_probes(c: char) -> u32 {
 /// Without it a Cyrillic corpus ran 7× slower per document than the same text
 /// in ASCII (profile: NFC, UAX #29 segmentation and the general Unicode
 /// property lookups).
-fn letter_chunk_words(
-    chunk: &str,
-    lowercase: bool,
-    classified: &mut Vec<(u8, char)>,
-    out: &mut String,
-) -> Option<usize> {
-    classified.clear();
-    for c in chunk.chars() {
-        let item = if c.is_ascii() {
-            let b = c as u8;
-            match WORD_BYTE[b as usize] {
-                1 => (LETTER, if lowercase { c.to_ascii_lowercase() } else { c }),
-                2 => (DIGIT, c),
-                // Separators keep the character: the joiners are checked below.
-                class => (class, c),
-            }
-        } else {
-            let entry = letter_class(c);
-            match entry & KIND_MASK {
-                KIND_LETTER if entry & KEEP != 0 => {
-                    let lower = char::from_u32(entry & 0x1F_FFFF).expect("stored from a char");
-                    (LETTER, if lowercase { lower } else { c })
-                }
-                KIND_LETTER => (LETTER, '\0'),
-                KIND_SEPARATOR => (SEPARATOR, '\0'),
-                // Checked below as the ASCII joiner it behaves like.
-                KIND_JOINER => (SEPARATOR, char::from(entry as u8)),
-                KIND_SINGLE => {
-                    let lower = char::from_u32(entry & 0x1F_FFFF).expect("stored from a char");
-                    (SINGLE, if lowercase { lower } else { c })
-                }
-                _ => return None,
-            }
-        };
-        classified.push(item);
-    }
+fn letter_chunk_words(chunk: &str, lowercase: bool, out: &mut String) -> Option<usize> {
+    // One pass: each character is classified where it stands, and the one
+    // after a joiner is looked at ahead of time. (A first version classified
+    // the whole chunk into a buffer, then walked it: twice the work per
+    // character, on the path accented text takes for most of its words.)
+    let written = out.len();
     let mut words = 0;
     let mut in_word = false;
     let mut emitted = false;
-    for i in 0..classified.len() {
-        let (class, emit) = classified[i];
+    let mut previous = SEPARATOR;
+    let mut at = 0;
+    while at < chunk.len() {
+        let Some((class, emit, len)) = classify_char(chunk, at, lowercase) else {
+            out.truncate(written);
+            return None;
+        };
         match class {
             LETTER | DIGIT => {
                 if emit != '\0' {
@@ -328,12 +300,8 @@ fn letter_chunk_words(
                     out.push(emit);
                 }
                 in_word = true;
-                continue;
             }
-            UNDERSCORE => {
-                in_word = true;
-                continue;
-            }
+            UNDERSCORE => in_word = true,
             SINGLE => {
                 // UAX #29 breaks on both sides of it.
                 if !out.is_empty() {
@@ -343,27 +311,72 @@ fn letter_chunk_words(
                 words += 1;
                 in_word = false;
                 emitted = false;
-                continue;
             }
-            _ => {}
-        }
-        let c = emit;
-        if in_word && i > 0 && i + 1 < classified.len() {
-            let (prev, next) = (classified[i - 1].0, classified[i + 1].0);
-            let joins = match c {
-                ':' => prev == LETTER && next == LETTER,
-                ',' | ';' => prev == DIGIT && next == DIGIT,
-                '.' | '\'' => prev == next && (prev == LETTER || prev == DIGIT),
-                _ => false,
-            };
-            if joins {
-                continue;
+            _ => {
+                let joins = in_word
+                    && at > 0
+                    && at + len < chunk.len()
+                    && matches!(emit, ':' | ',' | ';' | '.' | '\'')
+                    && {
+                        let Some((next, _, _)) = classify_char(chunk, at + len, lowercase) else {
+                            out.truncate(written);
+                            return None;
+                        };
+                        match emit {
+                            ':' => previous == LETTER && next == LETTER,
+                            ',' | ';' => previous == DIGIT && next == DIGIT,
+                            _ => previous == next && (previous == LETTER || previous == DIGIT),
+                        }
+                    };
+                if !joins {
+                    in_word = false;
+                    emitted = false;
+                }
             }
         }
-        in_word = false;
-        emitted = false;
+        previous = class;
+        at += len;
     }
     Some(words)
+}
+
+/// The character at byte `at` of `chunk` as the letter fast path sees it: its
+/// class, what it emits (its lowercase form for a kept letter, `\0` for
+/// nothing, the ASCII joiner it acts as for a separator) and its length in
+/// bytes; `None` for a character only the full path handles.
+#[inline(always)]
+fn classify_char(chunk: &str, at: usize, lowercase: bool) -> Option<(u8, char, usize)> {
+    let b = chunk.as_bytes()[at];
+    if b.is_ascii() {
+        let c = b as char;
+        return Some(match WORD_BYTE[b as usize] {
+            LETTER => (
+                LETTER,
+                if lowercase { c.to_ascii_lowercase() } else { c },
+                1,
+            ),
+            // Separators keep the character: joiners are checked by the caller.
+            class => (class, c, 1),
+        });
+    }
+    let c = chunk[at..].chars().next().expect("a character starts here");
+    let len = c.len_utf8();
+    let entry = letter_class(c);
+    Some(match entry & KIND_MASK {
+        KIND_LETTER if entry & KEEP != 0 => {
+            let lower = char::from_u32(entry & 0x1F_FFFF).expect("stored from a char");
+            (LETTER, if lowercase { lower } else { c }, len)
+        }
+        KIND_LETTER => (LETTER, '\0', len),
+        KIND_SEPARATOR => (SEPARATOR, '\0', len),
+        // Checked by the caller as the ASCII joiner it behaves like.
+        KIND_JOINER => (SEPARATOR, char::from(entry as u8), len),
+        KIND_SINGLE => {
+            let lower = char::from_u32(entry & 0x1F_FFFF).expect("stored from a char");
+            (SINGLE, if lowercase { lower } else { c }, len)
+        }
+        _ => return None,
+    })
 }
 
 /// Position of the first non-ASCII byte, checking 32 bytes at a time.
@@ -714,10 +727,9 @@ mod tests {
             let options = NormalizeOptions::default();
             assert_eq!(norm(text), normalize_reference(text, options), "{text}");
         }
-        let mut classified = Vec::new();
         let mut out = String::new();
         assert_eq!(
-            letter_chunk_words("Москва,ЦЕНТР.города!Ёж", true, &mut classified, &mut out),
+            letter_chunk_words("Москва,ЦЕНТР.города!Ёж", true, &mut out),
             Some(3)
         );
         // `.` between letters joins them (UAX #29 WB6/7), `,` and `!` do not.
@@ -725,7 +737,7 @@ mod tests {
         // Characters with rules of their own go the full way.
         out.clear();
         assert_eq!(
-            letter_chunk_words("北京是a中国_b的首都。", true, &mut classified, &mut out),
+            letter_chunk_words("北京是a中国_b的首都。", true, &mut out),
             Some(10)
         );
         assert_eq!(out, "北 京 是 a 中 国 b 的 首 都");
@@ -742,7 +754,7 @@ mod tests {
         ] {
             out.clear();
             assert_eq!(
-                letter_chunk_words(chunk, true, &mut classified, &mut out),
+                letter_chunk_words(chunk, true, &mut out),
                 Some(want.split(' ').count()),
                 "{chunk}"
             );
@@ -751,11 +763,7 @@ mod tests {
         }
         for chunk in ["שלום", "カタカナ", "e\u{301}", "١٢٣", "İz", "กรุง"] {
             out.clear();
-            assert_eq!(
-                letter_chunk_words(chunk, true, &mut classified, &mut out),
-                None,
-                "{chunk}"
-            );
+            assert_eq!(letter_chunk_words(chunk, true, &mut out), None, "{chunk}");
             assert!(out.is_empty());
         }
     }
