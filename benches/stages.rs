@@ -80,6 +80,8 @@ const MEAN_WORDS: usize = 450;
 const BUCKET_DOCS: u64 = 100_000;
 /// Documents of the end-to-end corpus (~5 KB each, ~30 MB in all).
 const DEDUP_DOCS: u64 = 6_000;
+/// Shingles of each document signed in `minhash/*/short_docs_56`.
+const SHORT_DOC_SHINGLES: usize = 56;
 /// Shingles of the single document signed in `minhash/*/doc_500`.
 const DOC_SHINGLES: usize = 500;
 /// Seed of every hash, as in [`SketchParams::default`].
@@ -355,6 +357,22 @@ fn bench_minhash(c: &mut Criterion) {
             b.iter(|| {
                 for hashes in &corpus.hashes {
                     hasher.sign(black_box(hashes), &mut sig);
+                    black_box(&sig);
+                }
+            })
+        });
+        // Short documents (a ~60-word page: 56 shingles) leave most bins
+        // empty, so densification is most of the work; each document's own
+        // shingles, so the empty bins differ from one to the next.
+        group
+            .throughput(Throughput::Elements(DOCS))
+            .sampling_mode(SamplingMode::Flat);
+        group.bench_function(format!("{k}/short_docs_{SHORT_DOC_SHINGLES}"), |b| {
+            let corpus = corpus();
+            b.iter(|| {
+                for hashes in &corpus.hashes {
+                    let short = &hashes[..hashes.len().min(SHORT_DOC_SHINGLES)];
+                    hasher.sign(black_box(short), &mut sig);
                     black_box(&sig);
                 }
             })
