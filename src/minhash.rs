@@ -166,11 +166,16 @@ impl MinHasher {
             return;
         }
         // The bins as shingles filled them, before any borrowing: on the
-        // stack for the usual K.
-        let mut on_stack = [0u32; 256];
+        // stack for every K the configuration allows (a small array for the
+        // usual K, since it is cleared per call).
+        let mut small = [0u32; 256];
+        let mut large: [u32; MAX_CACHED_K];
         let mut on_heap = Vec::new();
-        let before: &mut [u32] = if k <= on_stack.len() {
-            &mut on_stack[..k]
+        let before: &mut [u32] = if k <= small.len() {
+            &mut small[..k]
+        } else if k <= MAX_CACHED_K {
+            large = [0; MAX_CACHED_K];
+            &mut large[..k]
         } else {
             on_heap.resize(k, 0);
             &mut on_heap
