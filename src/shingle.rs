@@ -7,8 +7,9 @@
 //! ([`combine_word_hashes`]). The polynomial rolls: the next window costs one
 //! multiply-subtract and one multiply-add, instead of hashing ~35 bytes again
 //! (profiled: xxh3 of every 5-word slice was 13% of `dedup`). CPUs with
-//! AVX-512 compute eight windows at a time straight from the sum instead
-//! (`avx512`), which gives the same values mod 2⁶⁴. Distinct word
+//! AVX-512 hash eight words at a time and compute eight windows at a time
+//! straight from the sum instead (`avx512`), which gives the same values mod
+//! 2⁶⁴. Distinct word
 //! sequences collide with probability about 2⁻⁶⁴ as for any 64-bit hash, since
 //! the word hashes behave as random values.
 //!
