@@ -15,7 +15,15 @@ use crate::verify::VerifyMode;
 
 /// Find and remove exact and near-duplicate documents in large text dumps.
 #[derive(Debug, Parser)]
-#[command(name = "shingle", version, about, long_about = None, max_term_width = 100)]
+#[command(
+    name = "shingle",
+    version,
+    about,
+    long_about = None,
+    max_term_width = 100,
+    after_help = "Environment: SHINGLE_NO_AVX512=1 makes normalization, shingling and MinHash take \
+                  their portable code paths on a CPU with AVX-512 (same results, slower)."
+)]
 pub struct Cli {
     /// What to do.
     #[command(subcommand)]

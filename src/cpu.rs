@@ -1,7 +1,8 @@
 //! Which instruction-set paths this process may take.
 //!
-//! Normalization and shingling have AVX-512 paths that give byte for byte the
-//! results of their portable paths (property-tested). Setting the environment
+//! Normalization, shingling and MinHash's densification have AVX-512 paths
+//! that give byte for byte the results of their portable paths
+//! (property-tested). Setting the environment
 //! variable `SHINGLE_NO_AVX512` (to anything) makes the process take the
 //! portable paths even on a CPU that has AVX-512: to compare the two end to end
 //! (`tests/sample_corpus.rs` does), or to measure what a CPU without it gets.
