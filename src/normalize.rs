@@ -609,13 +609,20 @@ fn ascii_words_portable(
         }
         i += 1;
     }
+    append_words(&scratch[..len], words, out);
+    words
+}
+
+/// Appends the `words` ASCII words in `joined` (separated by single spaces)
+/// to `out`, after a space if `out` already holds words: how both ASCII
+/// paths hand over their result.
+fn append_words(joined: &[u8], words: usize, out: &mut String) {
     if words > 0 {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(std::str::from_utf8(&scratch[..len]).expect("only ASCII bytes were written"));
+        out.push_str(std::str::from_utf8(joined).expect("only ASCII bytes were written"));
     }
-    words
 }
 
 /// Whether the joiner `b` between `prev` and `next` keeps a word together

@@ -194,16 +194,25 @@ impl Shingler {
             }
         }
         out.push(self.word_hash_at(text, start, text.len()));
-        let n = self.ngram;
-        let words = out.len();
-        if words <= n {
-            let all = combine_word_hashes(out);
-            out.clear();
-            out.push(all);
+        if self.one_window(out) {
             return;
         }
-        self.roll_windows(out, 0, words - n + 1);
-        out.truncate(words - n + 1);
+        let windows = out.len() - self.ngram + 1;
+        self.roll_windows(out, 0, windows);
+        out.truncate(windows);
+    }
+
+    /// A document of at most n words is one shingle, all of it: replaces its
+    /// word hashes in `out` by their combination and says so. Shared by both
+    /// paths of [`Shingler::word_shingles`].
+    fn one_window(&self, out: &mut Vec<u64>) -> bool {
+        if out.len() > self.ngram {
+            return false;
+        }
+        let all = combine_word_hashes(out);
+        out.clear();
+        out.push(all);
+        true
     }
 
     /// Windows `from..windows` over the word hashes in `hashes`, each written

@@ -110,12 +110,7 @@ pub(super) unsafe fn ascii_words(
         words += masks.word_starts.count_ones() as usize;
         at += 64;
     }
-    if words > 0 {
-        if !out.is_empty() {
-            out.push(' ');
-        }
-        out.push_str(std::str::from_utf8(&scratch[..len]).expect("only ASCII bytes were written"));
-    }
+    super::append_words(&scratch[..len], words, out);
     words
 }
 

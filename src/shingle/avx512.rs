@@ -18,7 +18,7 @@
 
 use std::arch::x86_64::*;
 
-use super::{combine_word_hashes, Shingler, WORD_BASE};
+use super::{Shingler, WORD_BASE};
 
 /// Whether this process may ([`crate::cpu`]) and this CPU can run
 /// [`word_shingles`]. Both answers are cached, so asking per call is cheap.
@@ -106,14 +106,11 @@ pub(super) unsafe fn word_shingles(shingler: &Shingler, text: &[u8], out: &mut V
     out.push(text.len() as u64);
     hash_words_in_place(shingler, text, out);
 
-    let n = shingler.ngram;
-    let words = out.len();
-    if words <= n {
-        let all = combine_word_hashes(out);
-        out.clear();
-        out.push(all);
+    if shingler.one_window(out) {
         return;
     }
+    let n = shingler.ngram;
+    let words = out.len();
     let windows = words - n + 1;
     let mut done = 0;
     if n <= MAX_VECTOR_NGRAM {
