@@ -167,6 +167,45 @@ fn ascii_texts() -> &'static [String] {
     })
 }
 
+/// The ASCII texts typeset as English web pages are: sentences in curly
+/// quotes, curly apostrophes (one word in eight gets a possessive), em dashes
+/// and no-break spaces. Every non-ASCII character here only separates or
+/// joins words.
+fn typographic_texts() -> &'static [String] {
+    static TEXTS: OnceLock<Vec<String>> = OnceLock::new();
+    TEXTS.get_or_init(|| {
+        ascii_texts()
+            .iter()
+            .map(|t| {
+                let mut out = String::with_capacity(t.len() + t.len() / 8);
+                for (i, sentence) in t.split_inclusive(". ").enumerate() {
+                    let quoted = i % 3 == 0;
+                    if quoted {
+                        out.push('\u{201c}');
+                    }
+                    for (j, word) in sentence.split(' ').enumerate() {
+                        if j > 0 {
+                            out.push_str(match (i + j) % 29 {
+                                0 => " \u{2014} ",
+                                1 => "\u{a0}",
+                                _ => " ",
+                            });
+                        }
+                        out.push_str(word);
+                        if (i + j) % 8 == 3 && word.ends_with(|c: char| c.is_ascii_alphabetic()) {
+                            out.push_str("\u{2019}s");
+                        }
+                    }
+                    if quoted {
+                        out.push('\u{201d}');
+                    }
+                }
+                out
+            })
+            .collect()
+    })
+}
+
 /// Sentences spliced into the synthetic text for `normalize/mixed`.
 const VIETNAMESE: [&str; 4] = [
     "Mưa lớn kéo dài suốt đêm qua khiến nhiều tuyến phố ở trung tâm thành phố bị ngập sâu.",
@@ -304,6 +343,7 @@ fn bench_normalize(c: &mut Criterion) {
     let inputs = [
         ("ascii", ascii_texts()),
         ("synth", &corpus().texts[..]),
+        ("typographic", typographic_texts()),
         ("mixed", mixed_texts()),
     ];
     for (name, texts) in inputs {
