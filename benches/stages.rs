@@ -206,6 +206,43 @@ fn typographic_texts() -> &'static [String] {
     })
 }
 
+/// The ASCII texts spelled as Western European languages are: about one
+/// letter in twelve accented (`é`, `à`, `ü`, `ö`, `ç`, `ñ`, `É`), all of them
+/// Latin-1 letters.
+fn latin1_texts() -> &'static [String] {
+    static TEXTS: OnceLock<Vec<String>> = OnceLock::new();
+    TEXTS.get_or_init(|| {
+        const ACCENTED: [(char, char); 7] = [
+            ('e', '\u{e9}'),
+            ('a', '\u{e0}'),
+            ('u', '\u{fc}'),
+            ('o', '\u{f6}'),
+            ('c', '\u{e7}'),
+            ('n', '\u{f1}'),
+            ('E', '\u{c9}'),
+        ];
+        ascii_texts()
+            .iter()
+            .map(|t| {
+                let mut letters = 0usize;
+                t.chars()
+                    .map(|c| match ACCENTED.iter().find(|&&(plain, _)| plain == c) {
+                        Some(&(_, accented)) => {
+                            letters += 1;
+                            if letters.is_multiple_of(3) {
+                                accented
+                            } else {
+                                c
+                            }
+                        }
+                        None => c,
+                    })
+                    .collect()
+            })
+            .collect()
+    })
+}
+
 /// Sentences spliced into the synthetic text for `normalize/mixed`.
 const VIETNAMESE: [&str; 4] = [
     "Mưa lớn kéo dài suốt đêm qua khiến nhiều tuyến phố ở trung tâm thành phố bị ngập sâu.",
@@ -344,6 +381,7 @@ fn bench_normalize(c: &mut Criterion) {
         ("ascii", ascii_texts()),
         ("synth", &corpus().texts[..]),
         ("typographic", typographic_texts()),
+        ("latin1", latin1_texts()),
         ("mixed", mixed_texts()),
     ];
     for (name, texts) in inputs {

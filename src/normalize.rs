@@ -118,6 +118,10 @@ impl Normalizer {
         // speed per byte of plain ASCII when each such chunk was handled apart.
         let mut gathered = std::mem::take(&mut self.gathered);
         gathered.clear();
+        // The AVX-512 splitter also takes the letters of Latin-1 (`à`..`ÿ`,
+        // `À`..`Þ`: French, German, Spanish, Portuguese, Nordic), so those stay
+        // in the gathered text too.
+        let latin1_letters = ascii_path_takes_latin1();
         let mut words = 0;
         // Text before `pos` is gathered or written; `floor` is where the last
         // chunk handed to another path ended (chunks never reach back past it).
@@ -125,17 +129,25 @@ impl Normalizer {
         let mut floor = 0;
         let mut next_non_ascii = Some(first);
         while let Some(at) = next_non_ascii {
+            if latin1_letters && bytes[at] == 0xC3 && !matches!(bytes[at + 1], 0x97 | 0xB7) {
+                // A Latin-1 letter (C3 is always followed by a continuation
+                // byte in valid UTF-8) stays as it is, copied later with the
+                // text around it.
+                next_non_ascii = first_non_ascii(&bytes[at + 2..]).map(|offset| at + 2 + offset);
+                continue;
+            }
             let c = text[at..].chars().next().expect("a character starts here");
             let len = c.len_utf8();
             let entry = letter_class(c);
-            let replacement = match entry & KIND_MASK {
+            let gather = match entry & KIND_MASK {
                 KIND_SEPARATOR => Some(' '),
                 KIND_JOINER => Some(char::from(entry as u8)),
+                _ if latin1_letters && is_latin1_letter(c) => Some(c),
                 _ => None,
             };
             gathered.push_str(&text[pos..at]);
-            if let Some(ascii) = replacement {
-                gathered.push(ascii);
+            if let Some(gathered_as) = gather {
+                gathered.push(gathered_as);
                 pos = at + len;
             } else {
                 let chunk_start = bytes[floor..at]
@@ -146,10 +158,19 @@ impl Normalizer {
                     .iter()
                     .position(u8::is_ascii_whitespace)
                     .map_or(bytes.len(), |p| at + p);
-                // The chunk's start is already gathered, one ASCII byte per
-                // character: take it back.
-                let gathered_chars = text[chunk_start..at].chars().count();
-                gathered.truncate(gathered.len() - gathered_chars);
+                // The chunk's start is already gathered, one byte per
+                // character (two for a Latin-1 letter): take it back.
+                let gathered_bytes: usize = text[chunk_start..at]
+                    .chars()
+                    .map(|c| {
+                        if c.is_ascii() {
+                            1
+                        } else {
+                            gathered_len(c, latin1_letters)
+                        }
+                    })
+                    .sum();
+                gathered.truncate(gathered.len() - gathered_bytes);
                 words += ascii_words(&gathered, lowercase, &mut self.ascii, out);
                 gathered.clear();
                 let chunk = &text[chunk_start..chunk_end];
@@ -173,6 +194,35 @@ impl Normalizer {
         self.gathered = gathered;
         words
     }
+}
+
+/// Whether `c` is a letter of the Latin-1 Supplement (U+00C0..U+00FF but `×`
+/// and `÷`): two UTF-8 bytes, `C3 80..BF`; an uppercase one (`C3 80..9E`)
+/// lowercases by adding 0x20 to its second byte. All are ALetter for UAX #29
+/// and NFC starters that compose with no character before them
+/// (`latin1_letters_are_plain_letters` checks both against the tables).
+fn is_latin1_letter(c: char) -> bool {
+    matches!(c, '\u{c0}'..='\u{ff}') && c != '\u{d7}' && c != '\u{f7}'
+}
+
+/// Bytes the gathered text holds for the non-ASCII character `c` (already
+/// known to be gathered): its own two for a Latin-1 letter, one otherwise.
+fn gathered_len(c: char, latin1_letters: bool) -> usize {
+    if latin1_letters && is_latin1_letter(c) {
+        2
+    } else {
+        1
+    }
+}
+
+/// Whether [`ascii_words`] takes Latin-1 letters (only the AVX-512 splitter
+/// does).
+fn ascii_path_takes_latin1() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    if avx512::available() {
+        return true;
+    }
+    false
 }
 
 /// Word classes of the letter-script fast path, as in [`WORD_BYTE`].
@@ -534,7 +584,8 @@ static FAST_CLASS: [u8; 256] = {
 ///
 /// CPUs with AVX-512 VBMI2 take [`avx512::ascii_words`] (64 bytes per step,
 /// no branch per word); others [`ascii_words_portable`]. Both give the same
-/// result, byte for byte.
+/// result, byte for byte. The AVX-512 splitter also takes Latin-1 letters
+/// (see [`is_latin1_letter`]; [`ascii_path_takes_latin1`] tells callers).
 fn ascii_words(text: &str, lowercase: bool, scratch: &mut Vec<u8>, out: &mut String) -> usize {
     #[cfg(target_arch = "x86_64")]
     if avx512::available() {
@@ -664,19 +715,26 @@ fn ascii_words_portable(
         }
         i += 1;
     }
-    append_words(&scratch[..len], words, out);
+    append_words(&scratch[..len], words, true, out);
     words
 }
 
-/// Appends the `words` ASCII words in `joined` (separated by single spaces)
-/// to `out`, after a space if `out` already holds words: how both ASCII
-/// paths hand over their result.
-fn append_words(joined: &[u8], words: usize, out: &mut String) {
+/// Appends the `words` words in `joined` (separated by single spaces) to
+/// `out`, after a space if `out` already holds words: how both splitters hand
+/// over their result. `ascii` says whether `joined` is all ASCII; if not (Latin-1
+/// letters from the AVX-512 splitter) it is checked by `simdutf8`: std's check
+/// was 17% of a run on accented text, where its ASCII shortcut does not apply.
+fn append_words(joined: &[u8], words: usize, ascii: bool, out: &mut String) {
     if words > 0 {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(std::str::from_utf8(joined).expect("only ASCII bytes were written"));
+        const WHOLE: &str = "the splitters keep or drop whole characters";
+        out.push_str(if ascii {
+            std::str::from_utf8(joined).expect(WHOLE)
+        } else {
+            simdutf8::basic::from_utf8(joined).expect(WHOLE)
+        });
     }
 }
 
@@ -831,6 +889,45 @@ mod tests {
     }
 
     #[test]
+    fn latin1_letters_are_plain_letters() {
+        use unicode_normalization::char::canonical_combining_class;
+        for code in 0x80..=0xFFu32 {
+            let c = char::from_u32(code).unwrap();
+            if !is_latin1_letter(c) {
+                assert!(code < 0xC0 || c == '\u{d7}' || c == '\u{f7}', "{c}");
+                continue;
+            }
+            // ALetter by the probes, kept, NFC-stable, one-character lowercase
+            // two bytes long: C3 xx, upper ones at xx + 0x20.
+            let entry = letter_class(c);
+            assert_eq!(entry & (KIND_MASK | KEEP), KIND_LETTER | KEEP, "{c}");
+            assert_eq!(canonical_combining_class(c), 0);
+            let lower = char::from_u32(entry & 0x1F_FFFF).unwrap();
+            assert_eq!(c.to_lowercase().collect::<String>(), lower.to_string());
+            let (upper_bytes, lower_bytes) =
+                (c.to_string().into_bytes(), lower.to_string().into_bytes());
+            assert_eq!(upper_bytes[0], 0xC3);
+            assert_eq!(lower_bytes[0], 0xC3);
+            let is_upper = (0x80..=0x9E).contains(&upper_bytes[1]);
+            assert_eq!(
+                lower_bytes[1],
+                upper_bytes[1] + if is_upper { 0x20 } else { 0 },
+                "{c}"
+            );
+        }
+        // The words do not depend on which path takes them.
+        let text = "Ærøskøbing CAFÉ, naïve: façade Straße ÉCOLE été×été über·all l’été";
+        assert_eq!(
+            norm(text),
+            normalize_reference(text, NormalizeOptions::default())
+        );
+        assert_eq!(
+            norm(text),
+            "ærøskøbing café naïve façade straße école été été überall lété"
+        );
+    }
+
+    #[test]
     fn fast_path_matches_reference_on_examples() {
         for text in [
             "x.1 1.x a.b.c 1,2,3 1;2 a;b a:b 1:2 a'b 1'2 '' .a a. _a_ a__1",
@@ -871,6 +968,32 @@ mod tests {
             bytes in proptest::collection::vec(prop_oneof![9 => 0u8..0x80, 1 => 0x80u8..=0xff], 0..100),
         ) {
             prop_assert_eq!(first_non_ascii(&bytes), bytes.iter().position(|&b| b >= 0x80));
+        }
+
+        /// Western European text: Latin-1 letters (which the AVX-512 splitter
+        /// takes) in every case, next to ASCII, joiners, `×`/`÷`, typographic
+        /// characters, combining marks and letters beyond Latin-1, in tokens
+        /// long enough to cross 64-byte blocks.
+        #[test]
+        fn latin1_text_matches_reference(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    4 => "[a-zA-Z\u{c0}-\u{ff}]{1,12}",
+                    1 => "[a-zA-Z0-9\u{c0}-\u{ff}_.:',]{50,70}",
+                    3 => proptest::sample::select(vec![" ", "  ", "\n", ".", ",", ":", "'", "_", "-", "1", "\u{2019}", "\u{a0}", "\u{b7}", "\u{d7}", "\u{f7}", "\u{ab}"]).prop_map(str::to_string),
+                    1 => proptest::sample::select(vec!["\u{301}", "\u{308}", "\u{327}", "\u{200d}", "\u{ad}", "\u{101}", "\u{178}", "\u{130}", "\u{3a3}", "\u{5d0}"]).prop_map(str::to_string),
+                ],
+                0..30,
+            ),
+            lowercase: bool,
+        ) {
+            let text: String = parts.concat();
+            let options = NormalizeOptions { lowercase };
+            let mut out = String::new();
+            let words = Normalizer::new(options).normalize(&text, &mut out);
+            let want = normalize_reference(&text, options);
+            prop_assert_eq!(words, want.split(' ').filter(|w| !w.is_empty()).count());
+            prop_assert_eq!(out, want);
         }
 
         /// English as scraped: typographic quotes, apostrophes, dashes, spaces

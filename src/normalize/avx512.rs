@@ -49,7 +49,9 @@ pub(super) unsafe fn ascii_words(
     out: &mut String,
 ) -> usize {
     let bytes = text.as_bytes();
-    debug_assert!(bytes.is_ascii());
+    debug_assert!(text
+        .chars()
+        .all(|c| c.is_ascii() || super::is_latin1_letter(c)));
     let n = bytes.len();
     // Each block stores 64 bytes at the write position, which never passes the
     // read position (every kept byte stands for one input byte), so n + 64
@@ -67,6 +69,8 @@ pub(super) unsafe fn ascii_words(
     let mut len = 0usize;
     let mut at = 0usize;
     let mut padded = [b' '; 64];
+    // Any byte of a Latin-1 letter seen (the output is not all ASCII then).
+    let mut high = 0u64;
     while at < n {
         let block: &[u8; 64] = match bytes.get(at..at + 64) {
             Some(full) => full.try_into().expect("64 bytes"),
@@ -82,6 +86,7 @@ pub(super) unsafe fn ascii_words(
         // alignment requirement.
         let v = unsafe { _mm512_loadu_si512(block.as_ptr().cast()) };
         let masks = classify(v, next, &mut carry);
+        high |= masks.latin1;
         let mut starts = masks.word_starts;
         if words == 0 && starts != 0 {
             // The first word of the text has no space before it.
@@ -110,7 +115,7 @@ pub(super) unsafe fn ascii_words(
         words += masks.word_starts.count_ones() as usize;
         at += 64;
     }
-    super::append_words(&scratch[..len], words, out);
+    super::append_words(&scratch[..len], words, high == 0, out);
     words
 }
 
@@ -128,8 +133,10 @@ struct Carry {
 struct Masks {
     /// Letters and digits (`A`).
     alphanumeric: u64,
-    /// `A..=Z`.
+    /// Uppercase: `A..=Z` and the second bytes of `À..Þ`.
     upper: u64,
+    /// Bytes of Latin-1 letters.
+    latin1: u64,
     /// `A` bytes that begin a word.
     word_starts: u64,
 }
@@ -146,12 +153,16 @@ fn classify(v: __m512i, next: u8, carry: &mut Carry) -> Masks {
         )
     };
     let equal = |b: u8| _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8(b as i8));
-    let upper = in_range(b'A', 26);
-    let letters = upper | in_range(b'a', 26);
+    // Bytes from 0x80 up belong to Latin-1 letters (`C3 80..BF`), the only
+    // non-ASCII characters callers pass; their uppercase ones end in 80..9E
+    // (`×`, `C3 97`, is never passed).
+    let latin1 = _mm512_movepi8_mask(v);
+    let upper = in_range(b'A', 26) | in_range(0x80, 0x1F);
+    let letters = upper | in_range(b'a', 26) | latin1;
     let digits = in_range(b'0', 10);
     let alphanumeric = letters | digits;
 
-    let next_letter = u64::from(next.is_ascii_alphabetic());
+    let next_letter = u64::from(next.is_ascii_alphabetic() || !next.is_ascii());
     let next_digit = u64::from(next.is_ascii_digit());
     let letter_before = (letters << 1) | carry.prev_letter;
     let letter_after = (letters >> 1) | (next_letter << 63);
@@ -180,6 +191,7 @@ fn classify(v: __m512i, next: u8, carry: &mut Carry) -> Masks {
     Masks {
         alphanumeric,
         upper,
+        latin1,
         word_starts: alphanumeric & after_separator,
     }
 }
