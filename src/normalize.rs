@@ -142,7 +142,6 @@ impl Normalizer {
             let gather = match entry & KIND_MASK {
                 KIND_SEPARATOR => Some(' '),
                 KIND_JOINER => Some(char::from(entry as u8)),
-                _ if latin1_letters && is_latin1_letter(c) => Some(c),
                 _ => None,
             };
             gathered.push_str(&text[pos..at]);

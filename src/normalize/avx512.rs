@@ -1,5 +1,8 @@
 //! The ASCII word splitter of [`super::ascii_words`], 64 bytes at a time with
-//! AVX-512 (F, BW, VBMI2), for CPUs that have it.
+//! AVX-512 (F, BW, VBMI2), for CPUs that have it. It also takes the letters of
+//! Latin-1 (`C3 80..BF`, see [`super::is_latin1_letter`]): every byte from 0x80
+//! up is a letter byte, and the uppercase ones lower by adding 0x20 to their
+//! second byte, so accented Western European text stays on this path.
 //!
 //! Why: `ascii_words` was the largest single cost of `dedup` (19% of the
 //! profile on the 1 GB corpus) even eight bytes at a time, because it still
@@ -8,7 +11,7 @@
 //! alone (no branch per word), and one `vpcompressb` packs them. The rules are
 //! those of `ascii_words`, restated on masks:
 //!
-//! - `A`: letters and digits, kept (lowered);
+//! - `A`: letters (ASCII and Latin-1 bytes) and digits, kept (lowered);
 //! - `C`: bytes that continue a word and are dropped: `_`, and a joiner between
 //!   the letters or digits it joins (`: . '` between letters, `, ; . '` between
 //!   digits);
