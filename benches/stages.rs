@@ -243,6 +243,31 @@ fn latin1_texts() -> &'static [String] {
     })
 }
 
+/// The ASCII texts with every letter mapped to Cyrillic (`a` → `а`, `b` → `б`,
+/// ...), as `scripts/script_corpora.py cyrillic` does: every word is a chunk
+/// for the letter-script path.
+fn cyrillic_texts() -> &'static [String] {
+    static TEXTS: OnceLock<Vec<String>> = OnceLock::new();
+    TEXTS.get_or_init(|| {
+        let lower: Vec<char> = "абвгдежзийклмнопрстуфхцчшщ".chars().collect();
+        ascii_texts()
+            .iter()
+            .map(|t| {
+                t.chars()
+                    .map(|c| match c {
+                        'a'..='z' => lower[c as usize - 'a' as usize],
+                        'A'..='Z' => lower[c as usize - 'A' as usize]
+                            .to_uppercase()
+                            .next()
+                            .expect("an uppercase form"),
+                        _ => c,
+                    })
+                    .collect()
+            })
+            .collect()
+    })
+}
+
 /// Sentences spliced into the synthetic text for `normalize/mixed`.
 const VIETNAMESE: [&str; 4] = [
     "Mưa lớn kéo dài suốt đêm qua khiến nhiều tuyến phố ở trung tâm thành phố bị ngập sâu.",
@@ -382,6 +407,7 @@ fn bench_normalize(c: &mut Criterion) {
         ("synth", &corpus().texts[..]),
         ("typographic", typographic_texts()),
         ("latin1", latin1_texts()),
+        ("cyrillic", cyrillic_texts()),
         ("mixed", mixed_texts()),
     ];
     for (name, texts) in inputs {

@@ -153,10 +153,6 @@ impl Normalizer {
                     .iter()
                     .rposition(u8::is_ascii_whitespace)
                     .map_or(floor, |p| floor + p + 1);
-                let chunk_end = bytes[at..]
-                    .iter()
-                    .position(u8::is_ascii_whitespace)
-                    .map_or(bytes.len(), |p| at + p);
                 // The chunk's start is already gathered, one byte per
                 // character (two for a Latin-1 letter): take it back.
                 let gathered_bytes: usize = text[chunk_start..at]
@@ -172,19 +168,25 @@ impl Normalizer {
                 gathered.truncate(gathered.len() - gathered_bytes);
                 words += ascii_words(&gathered, lowercase, &mut self.ascii, out);
                 gathered.clear();
-                let chunk = &text[chunk_start..chunk_end];
-                match letter_chunk_words(chunk, lowercase, out) {
-                    Some(n) => words += n,
-                    None => {
-                        self.nfc.clear();
-                        self.nfc.extend(chunk.nfc());
-                        for word in self.nfc.unicode_words() {
-                            words += push_folded(word, lowercase, out) as usize;
-                        }
+                let span = letter_span_words(text, chunk_start, lowercase, out);
+                words += span.words;
+                let mut end = span.end;
+                if !span.complete {
+                    // The chunk at `end` holds a character only the full
+                    // path handles.
+                    let chunk_end = bytes[end..]
+                        .iter()
+                        .position(u8::is_ascii_whitespace)
+                        .map_or(bytes.len(), |p| end + p);
+                    self.nfc.clear();
+                    self.nfc.extend(text[end..chunk_end].nfc());
+                    for word in self.nfc.unicode_words() {
+                        words += push_folded(word, lowercase, out) as usize;
                     }
+                    end = chunk_end;
                 }
-                pos = chunk_end;
-                floor = chunk_end;
+                pos = end;
+                floor = end;
             }
             next_non_ascii = first_non_ascii(&bytes[pos..]).map(|offset| pos + offset);
         }
@@ -248,7 +250,7 @@ const KEEP: u32 = 1 << 28;
 static LETTER_BLOCKS: [std::sync::OnceLock<Box<[u32; 256]>>; 256] =
     [const { std::sync::OnceLock::new() }; 256];
 
-/// How the fast path may treat a non-ASCII character (see [`letter_chunk_words`]).
+/// How the fast path may treat a non-ASCII character (see [`letter_span_words`]).
 fn letter_class(c: char) -> u32 {
     let code = c as u32;
     if code > 0xFFFF {
@@ -354,30 +356,73 @@ fn classify_by_probes(c: char) -> u32 {
     }
 }
 
-/// The fast path for a whitespace-free chunk of letters from alphabetic scripts
-/// (Cyrillic, Greek, accented Latin, ...) mixed with ASCII: the same rules as
-/// [`ascii_words`], applied to characters, with each character's class and
-/// lowercase mapping from a table. Returns `None`, having written nothing, when
-/// the chunk holds a character only the full path handles.
+/// What [`letter_span_words`] did.
+struct LetterSpan {
+    /// Words written.
+    words: usize,
+    /// Where it stopped: the end of the text or the start of a chunk.
+    end: usize,
+    /// False when it stopped at a chunk holding a character only the full
+    /// path handles (nothing of that chunk was written).
+    complete: bool,
+}
+
+/// The fast path for letters of alphabetic scripts (Cyrillic, Greek, accented
+/// Latin, ...) mixed with ASCII: the same rules as [`ascii_words`], applied to
+/// characters, with each character's class and lowercase mapping from a table.
+/// Starts at the chunk at `start` and goes on across ASCII whitespace (where
+/// UAX #29 always breaks) while the next chunk starts with a non-ASCII
+/// character, so a Cyrillic or Greek text is one call, not one per word; it
+/// hands back at a chunk that starts in ASCII (the ASCII path's business) and
+/// gives back whole the first chunk holding a character only the full path
+/// handles.
 ///
 /// Without it a Cyrillic corpus ran 7× slower per document than the same text
 /// in ASCII (profile: NFC, UAX #29 segmentation and the general Unicode
-/// property lookups).
-fn letter_chunk_words(chunk: &str, lowercase: bool, out: &mut String) -> Option<usize> {
+/// property lookups); one call per word then cost another 40% (profile: the
+/// AVX-512 ASCII splitter, called on the single space between two words, was
+/// 26% of a run on a Cyrillic corpus).
+fn letter_span_words(text: &str, start: usize, lowercase: bool, out: &mut String) -> LetterSpan {
     // One pass: each character is classified where it stands, and the one
     // after a joiner is looked at ahead of time. (A first version classified
     // the whole chunk into a buffer, then walked it: twice the work per
     // character, on the path accented text takes for most of its words.)
-    let written = out.len();
+    let bytes = text.as_bytes();
+    // The current chunk's start, and the output and words before it: what a
+    // chunk this path cannot take is rolled back to.
+    let mut chunk_start = start;
+    let mut chunk_out = out.len();
+    let mut chunk_words = 0;
     let mut words = 0;
     let mut in_word = false;
     let mut emitted = false;
     let mut previous = SEPARATOR;
-    let mut at = 0;
-    while at < chunk.len() {
-        let Some((class, emit, len)) = classify_char(chunk, at, lowercase) else {
-            out.truncate(written);
-            return None;
+    let mut at = start;
+    while at < bytes.len() {
+        if bytes[at].is_ascii_whitespace() {
+            let next = bytes[at..]
+                .iter()
+                .position(|b| !b.is_ascii_whitespace())
+                .map_or(bytes.len(), |p| at + p);
+            if next == bytes.len() || bytes[next].is_ascii() {
+                return LetterSpan {
+                    words,
+                    end: next,
+                    complete: true,
+                };
+            }
+            (in_word, emitted, previous) = (false, false, SEPARATOR);
+            (chunk_start, chunk_out, chunk_words) = (next, out.len(), words);
+            at = next;
+            continue;
+        }
+        let Some((class, emit, len)) = classify_char(text, at, lowercase) else {
+            out.truncate(chunk_out);
+            return LetterSpan {
+                words: chunk_words,
+                end: chunk_start,
+                complete: false,
+            };
         };
         match class {
             LETTER | DIGIT => {
@@ -405,14 +450,19 @@ fn letter_chunk_words(chunk: &str, lowercase: bool, out: &mut String) -> Option<
                 emitted = false;
             }
             _ => {
+                // A joiner joins only inside its chunk: the character after
+                // it is not whitespace (a separator, then) or the text's end.
                 let joins = in_word
-                    && at > 0
-                    && at + len < chunk.len()
+                    && at + len < bytes.len()
                     && matches!(emit, ':' | ',' | ';' | '.' | '\'')
                     && {
-                        let Some((next, _, _)) = classify_char(chunk, at + len, lowercase) else {
-                            out.truncate(written);
-                            return None;
+                        let Some((next, _, _)) = classify_char(text, at + len, lowercase) else {
+                            out.truncate(chunk_out);
+                            return LetterSpan {
+                                words: chunk_words,
+                                end: chunk_start,
+                                complete: false,
+                            };
                         };
                         match emit {
                             ':' => previous == LETTER && next == LETTER,
@@ -429,7 +479,11 @@ fn letter_chunk_words(chunk: &str, lowercase: bool, out: &mut String) -> Option<
         previous = class;
         at += len;
     }
-    Some(words)
+    LetterSpan {
+        words,
+        end: bytes.len(),
+        complete: true,
+    }
 }
 
 /// The character at byte `at` of `chunk` as the letter fast path sees it: its
@@ -836,6 +890,14 @@ mod tests {
         assert!(thai.split(' ').count() >= 10, "{thai}");
     }
 
+    /// The letter path on one whitespace-free chunk: its words, or `None`
+    /// (nothing written) when the chunk needs the full path.
+    fn letter_chunk_words(chunk: &str, lowercase: bool, out: &mut String) -> Option<usize> {
+        let span = letter_span_words(chunk, 0, lowercase, out);
+        assert_eq!(span.end, if span.complete { chunk.len() } else { 0 });
+        span.complete.then_some(span.words)
+    }
+
     #[test]
     fn letter_scripts_take_the_fast_path_and_match_the_reference() {
         for text in [
@@ -884,6 +946,41 @@ mod tests {
             out.clear();
             assert_eq!(letter_chunk_words(chunk, true, &mut out), None, "{chunk}");
             assert!(out.is_empty());
+        }
+    }
+
+    #[test]
+    fn letter_spans_cross_whitespace_and_give_back_what_they_cannot_take() {
+        let mut out = String::new();
+        // Goes on while chunks start with a non-ASCII character; hands back
+        // at one that starts in ASCII.
+        let text = "Москва и\tПетербург, «ЦЕНТР»  2024 год";
+        let span = letter_span_words(text, 0, true, &mut out);
+        assert!(span.complete);
+        assert_eq!(&text[span.end..], "2024 год");
+        assert_eq!((span.words, out.as_str()), (4, "москва и петербург центр"));
+        // Gives back the whole first chunk it cannot take (beyond the BMP,
+        // Hebrew, a combining mark), keeping the words before it.
+        for bad in ["😀", "שלום", "е\u{301}", "ж😀ж"] {
+            out.clear();
+            let text = format!("Москва и {bad} Петербург");
+            let span = letter_span_words(&text, 0, true, &mut out);
+            assert!(!span.complete, "{bad}");
+            assert_eq!(&text[span.end..], format!("{bad} Петербург"));
+            assert_eq!((span.words, out.as_str()), (2, "москва и"));
+        }
+        // Whatever path each chunk takes, the result is the reference's.
+        for text in [
+            "Москва и 😀 Петербург, ЦЕНТР 2024 год: «Ёлка» ж😀ж — д'Артаньян",
+            "Ελλάδα שלום Αθήνα e\u{301}té Ψυχή\n\nΣΟΦΙΑ 3,000 σοφία_1 Ναι.Όχι",
+            "北京 是 中国 的 首都 カタカナ 北京",
+        ] {
+            for lowercase in [true, false] {
+                let options = NormalizeOptions { lowercase };
+                let mut got = String::new();
+                Normalizer::new(options).normalize(text, &mut got);
+                assert_eq!(got, normalize_reference(text, options), "{text}");
+            }
         }
     }
 
