@@ -863,6 +863,20 @@ mod tests {
         out
     }
 
+    /// `normalize` gives the reference's words, and counts them right.
+    fn check_against_reference(
+        text: &str,
+        lowercase: bool,
+    ) -> Result<(), proptest::test_runner::TestCaseError> {
+        let options = NormalizeOptions { lowercase };
+        let mut out = String::new();
+        let words = Normalizer::new(options).normalize(text, &mut out);
+        let want = normalize_reference(text, options);
+        prop_assert_eq!(words, want.split(' ').filter(|w| !w.is_empty()).count());
+        prop_assert_eq!(out, want);
+        Ok(())
+    }
+
     #[test]
     fn folds_case_punctuation_and_whitespace() {
         assert_eq!(norm("  Hello,   WORLD!! \n\t"), "hello world");
@@ -979,10 +993,7 @@ mod tests {
             "北京 是 中国 的 首都 カタカナ 北京",
         ] {
             for lowercase in [true, false] {
-                let options = NormalizeOptions { lowercase };
-                let mut got = String::new();
-                Normalizer::new(options).normalize(text, &mut got);
-                assert_eq!(got, normalize_reference(text, options), "{text}");
+                check_against_reference(text, lowercase).unwrap();
             }
         }
     }
@@ -1053,13 +1064,7 @@ mod tests {
             text in "[a-zA-Z0-9_.,;:'\" \t!?()\u{2019}\u{2018}\u{00b7}\u{00ad}\u{00a0}\u{0301}\u{200d}\u{05d0}\u{05d1}\u{30a2}\u{0661}\u{ff0e}\u{ff0c}\u{ff1a}\u{2024}\u{fe52}\u{2014}\u{00ab}\u{00bb}éÉßİΣσςΑβЖжщЁёДü\u{1d400}\u{1f600}中-]{0,60}",
             lowercase: bool,
         ) {
-            let options = NormalizeOptions { lowercase };
-            let mut n = Normalizer::new(options);
-            let mut out = String::new();
-            let words = n.normalize(&text, &mut out);
-            let want = normalize_reference(&text, options);
-            prop_assert_eq!(words, want.split(' ').filter(|w| !w.is_empty()).count());
-            prop_assert_eq!(out, want);
+            check_against_reference(&text, lowercase)?;
         }
 
         #[test]
@@ -1086,13 +1091,7 @@ mod tests {
             ),
             lowercase: bool,
         ) {
-            let text: String = parts.concat();
-            let options = NormalizeOptions { lowercase };
-            let mut out = String::new();
-            let words = Normalizer::new(options).normalize(&text, &mut out);
-            let want = normalize_reference(&text, options);
-            prop_assert_eq!(words, want.split(' ').filter(|w| !w.is_empty()).count());
-            prop_assert_eq!(out, want);
+            check_against_reference(&parts.concat(), lowercase)?;
         }
 
         /// English as scraped: typographic quotes, apostrophes, dashes, spaces
@@ -1120,13 +1119,7 @@ mod tests {
             ),
             lowercase: bool,
         ) {
-            let text: String = parts.concat();
-            let options = NormalizeOptions { lowercase };
-            let mut out = String::new();
-            let words = Normalizer::new(options).normalize(&text, &mut out);
-            let want = normalize_reference(&text, options);
-            prop_assert_eq!(words, want.split(' ').filter(|w| !w.is_empty()).count());
-            prop_assert_eq!(out, want);
+            check_against_reference(&parts.concat(), lowercase)?;
         }
 
         /// Any characters of the BMP next to ASCII letters, digits and joiners:
