@@ -41,7 +41,11 @@
 //! ```
 
 #[cfg(target_arch = "x86_64")]
+mod avx2;
+#[cfg(target_arch = "x86_64")]
 mod avx512;
+#[cfg(target_arch = "x86_64")]
+mod blocks;
 
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
@@ -216,11 +220,11 @@ fn gathered_len(c: char, latin1_letters: bool) -> usize {
     }
 }
 
-/// Whether [`ascii_words`] takes Latin-1 letters (only the AVX-512 splitter
-/// does).
+/// Whether [`ascii_words`] takes Latin-1 letters (the vector splitters do, the
+/// portable one does not).
 fn ascii_path_takes_latin1() -> bool {
     #[cfg(target_arch = "x86_64")]
-    if avx512::available() {
+    if avx512::available() || avx2::available() {
         return true;
     }
     false
@@ -638,16 +642,23 @@ static FAST_CLASS: [u8; 256] = {
 /// `, ; . '` (between two digits) continue a word without being copied;
 /// everything else ends it.
 ///
-/// CPUs with AVX-512 VBMI2 take [`avx512::ascii_words`] (64 bytes per step,
-/// no branch per word); others [`ascii_words_portable`]. Both give the same
-/// result, byte for byte. The AVX-512 splitter also takes Latin-1 letters
-/// (see [`is_latin1_letter`]; [`ascii_path_takes_latin1`] tells callers).
+/// CPUs with AVX-512 VBMI2 take [`avx512::ascii_words`], CPUs with AVX2
+/// [`avx2::ascii_words`] (both 64 bytes per step, no branch per word); others
+/// [`ascii_words_portable`]. All give the same result, byte for byte. The
+/// vector splitters also take Latin-1 letters (see [`is_latin1_letter`];
+/// [`ascii_path_takes_latin1`] tells callers).
 fn ascii_words(text: &str, lowercase: bool, scratch: &mut Vec<u8>, out: &mut String) -> usize {
     #[cfg(target_arch = "x86_64")]
-    if avx512::available() {
-        // SAFETY: `available` checked that this CPU has every feature the
-        // function is compiled for.
-        return unsafe { avx512::ascii_words(text, lowercase, scratch, out) };
+    {
+        if avx512::available() {
+            // SAFETY: `available` checked that this CPU has every feature the
+            // function is compiled for.
+            return unsafe { avx512::ascii_words(text, lowercase, scratch, out) };
+        }
+        if avx2::available() {
+            // SAFETY: as above.
+            return unsafe { avx2::ascii_words(text, lowercase, scratch, out) };
+        }
     }
     ascii_words_portable(text, lowercase, scratch, out)
 }
@@ -875,6 +886,28 @@ mod tests {
         prop_assert_eq!(words, want.split(' ').filter(|w| !w.is_empty()).count());
         prop_assert_eq!(out, want);
         Ok(())
+    }
+
+    /// The output (appended to "kept") and word count of each vector splitter
+    /// this CPU has.
+    fn vector_splits(text: &str, lowercase: bool) -> Vec<(String, usize)> {
+        let mut results = Vec::new();
+        #[cfg(target_arch = "x86_64")]
+        {
+            let mut run = |split: unsafe fn(&str, bool, &mut Vec<u8>, &mut String) -> usize| {
+                let mut out = String::from("kept");
+                // SAFETY: only called below for splitters this CPU has.
+                let words = unsafe { split(text, lowercase, &mut Vec::new(), &mut out) };
+                results.push((out, words));
+            };
+            if avx512::available() {
+                run(avx512::ascii_words);
+            }
+            if avx2::available() {
+                run(avx2::ascii_words);
+            }
+        }
+        results
     }
 
     #[test]
@@ -1157,7 +1190,7 @@ mod tests {
         }
 
         #[test]
-        fn avx512_matches_portable(
+        fn vector_splitters_match_portable(
             // Tokens of every length around the 8- and 64-byte steps, every
             // joiner and `_` next to letters and digits, runs of separators,
             // so that each rule meets a block boundary somewhere.
@@ -1177,11 +1210,7 @@ mod tests {
             let text: String = tokens.concat();
             let mut portable = String::from("kept");
             let portable_words = ascii_words_portable(&text, lowercase, &mut Vec::new(), &mut portable);
-            #[cfg(target_arch = "x86_64")]
-            if avx512::available() {
-                let mut simd = String::from("kept");
-                // SAFETY: the features were checked just above.
-                let simd_words = unsafe { avx512::ascii_words(&text, lowercase, &mut Vec::new(), &mut simd) };
+            for (simd, simd_words) in vector_splits(&text, lowercase) {
                 prop_assert_eq!(&simd, &portable);
                 prop_assert_eq!(simd_words, portable_words);
             }
@@ -1189,6 +1218,29 @@ mod tests {
             let expected = normalize_reference(&text, options);
             prop_assert_eq!(portable.strip_prefix("kept").unwrap().trim_start(), expected.as_str());
             prop_assert_eq!(portable_words, expected.split(' ').filter(|w| !w.is_empty()).count());
+        }
+
+        /// The vector splitters on ASCII with Latin-1 letters (which the
+        /// portable splitter does not take) give the reference result, whichever
+        /// of them `normalize` picks on this CPU.
+        #[test]
+        fn vector_splitters_take_latin1_letters(
+            parts in proptest::collection::vec(
+                prop_oneof![
+                    4 => "[a-zA-Z\u{c0}-\u{d6}\u{d8}-\u{f6}\u{f8}-\u{ff}]{1,12}",
+                    1 => "[a-zA-Z0-9\u{c0}-\u{d6}\u{f8}-\u{ff}_.:',;]{50,70}",
+                    3 => proptest::sample::select(vec![" ", "  ", "\n", ".", ",", ":", "'", "_", "-", "1", "9"]).prop_map(str::to_string),
+                ],
+                0..30,
+            ),
+            lowercase: bool,
+        ) {
+            let text = parts.concat();
+            let expected = normalize_reference(&text, NormalizeOptions { lowercase });
+            for (simd, simd_words) in vector_splits(&text, lowercase) {
+                prop_assert_eq!(simd.strip_prefix("kept").unwrap().trim_start(), expected.as_str());
+                prop_assert_eq!(simd_words, expected.split(' ').filter(|w| !w.is_empty()).count());
+            }
         }
 
         #[test]

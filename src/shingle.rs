@@ -150,17 +150,23 @@ impl Shingler {
     }
 
     /// [`Shingler::word_hash`] of `text[start..end]`, reading whole 8-byte
-    /// integers out of `text` where it extends far enough (no copy).
+    /// integers out of `text` where it extends far enough (no copy). A word
+    /// of 1 to 16 bytes takes no branch on its length: both halves are
+    /// hashed and the second is kept only for a word over 8 bytes.
     #[inline(always)]
     fn word_hash_at(&self, text: &[u8], start: usize, end: usize) -> u64 {
         let n = end - start;
-        // 1..=8 bytes (an empty word, which normalized text never has, takes
-        // the general path like longer ones).
-        if n.wrapping_sub(1) < 8 && start + 8 <= text.len() {
-            let whole = u64::from_le_bytes(text[start..start + 8].try_into().expect("8 bytes"));
-            // Keep the word's n low bytes.
-            let word = whole & (u64::MAX >> (64 - 8 * n));
-            mix64(word ^ self.word_keys[0])
+        // 1..=16 bytes (an empty word, which normalized text never has, takes
+        // the general path like longer ones), and 8 bytes readable from the
+        // start: then `end - 8` (or 0) is a readable 8 bytes too.
+        if n.wrapping_sub(1) < 16 && start + 8 <= text.len() {
+            let head = u64::from_le_bytes(text[start..start + 8].try_into().expect("8 bytes"));
+            let tail_at = end.max(8) - 8;
+            let tail = u64::from_le_bytes(text[tail_at..tail_at + 8].try_into().expect("8 bytes"));
+            // Keep the word's first min(n, 8) bytes.
+            let head = head & (u64::MAX >> (64 - 8 * n.min(8)));
+            let long = 0u64.wrapping_sub(u64::from(n > 8));
+            mix64(head ^ self.word_keys[0]) ^ (mix64(tail ^ self.word_keys[1]) & long)
         } else {
             self.word_hash(&text[start..end])
         }
@@ -178,22 +184,44 @@ impl Shingler {
         self.word_shingles_portable(text, out);
     }
 
+    /// Three passes, as on AVX-512: the word ends (a 64-byte block's spaces
+    /// found at once, [`space_bits`]), then the words' hashes in place, then
+    /// each window's polynomial rolled over them in place: window i only reads
+    /// word hashes i.. and is written over word hash i once that is no longer
+    /// needed, so there is no second buffer and no limit on n.
+    ///
+    /// Why passes (profiled with the vector paths off): word by word, the
+    /// hash waited on the branch between the 8- and 16-byte cases, which the
+    /// CPU mispredicts for every long word after a short one; apart, the
+    /// hashing loop has no branch on the length ([`Shingler::word_hash_at`])
+    /// and its iterations overlap.
     fn word_shingles_portable(&self, text: &[u8], out: &mut Vec<u64>) {
-        // Word hashes first (words are separated by exactly one space), then each
-        // window's polynomial rolled over them in place: window i only reads
-        // word hashes i.. and is written over word hash i once that is no longer
-        // needed, so there is no second buffer and no limit on n.
-        let mut start = 0;
+        // At most one word per two bytes, plus the last: one reservation, and
+        // no capacity check per word below.
+        out.reserve(text.len() / 2 + 1);
+        let mut padded = [0u8; 64];
         for base in (0..text.len()).step_by(64) {
-            let mut spaces = space_bits(&text[base..text.len().min(base + 64)]);
+            let block: &[u8; 64] = match text.get(base..base + 64) {
+                Some(full) => full.try_into().expect("64 bytes"),
+                None => {
+                    // The tail, padded with NUL (never a space).
+                    padded[..text.len() - base].copy_from_slice(&text[base..]);
+                    &padded
+                }
+            };
+            let mut spaces = space_bits(block);
             while spaces != 0 {
-                let space = base + spaces.trailing_zeros() as usize;
-                out.push(self.word_hash_at(text, start, space));
-                start = space + 1;
+                out.push((base + spaces.trailing_zeros() as usize) as u64);
                 spaces &= spaces - 1;
             }
         }
-        out.push(self.word_hash_at(text, start, text.len()));
+        out.push(text.len() as u64);
+        let mut start = 0;
+        for word in out.iter_mut() {
+            let end = *word as usize;
+            *word = self.word_hash_at(text, start, end);
+            start = end + 1;
+        }
         if self.one_window(out) {
             return;
         }
@@ -269,20 +297,17 @@ impl Shingler {
     }
 }
 
-/// Bit j set where `chunk[j]` (at most 64 bytes) is a space. Normalized text
-/// has a space every few bytes, where `memchr`, built for rare matches, paid
-/// a call per space (profiled: 4% of `dedup`); this finds 64 bytes' worth at
-/// once with eight 64-bit operations (SWAR) and the caller walks the bits.
+/// Bit j set where `block[j]` is a space. Normalized text has a space every
+/// few bytes, where `memchr`, built for rare matches, paid a call per space
+/// (profiled: 4% of `dedup`); this finds 64 bytes' worth at once with eight
+/// 64-bit operations (SWAR) and the caller walks the bits.
 #[inline]
-fn space_bits(chunk: &[u8]) -> u64 {
+fn space_bits(block: &[u8; 64]) -> u64 {
     const ONES: u64 = 0x0101_0101_0101_0101;
     const LOW7: u64 = 0x7F7F_7F7F_7F7F_7F7F;
-    debug_assert!(chunk.len() <= 64);
     let mut bits = 0u64;
-    for (k, part) in chunk.chunks(8).enumerate() {
-        let mut word = [0u8; 8];
-        word[..part.len()].copy_from_slice(part);
-        let x = u64::from_le_bytes(word) ^ (ONES * u64::from(b' '));
+    for (k, part) in block.chunks_exact(8).enumerate() {
+        let x = u64::from_le_bytes(part.try_into().expect("8 bytes")) ^ (ONES * u64::from(b' '));
         // High bit of each byte set exactly where that byte of x is zero.
         let zero = !(((x & LOW7) + LOW7) | x | LOW7);
         // Gather the eight high bits into one byte, byte j to bit j.
@@ -403,7 +428,9 @@ mod tests {
         #[test]
         fn space_bits_mark_exactly_the_spaces(chunk in proptest::collection::vec(prop_oneof![Just(b' '), Just(b'a'), Just(0u8), Just(0xA0u8), Just(b'!'), any::<u8>()], 0..=64)) {
             let want = chunk.iter().enumerate().filter(|(_, &b)| b == b' ').fold(0u64, |m, (j, _)| m | 1 << j);
-            prop_assert_eq!(space_bits(&chunk), want);
+            let mut block = [0u8; 64];
+            block[..chunk.len()].copy_from_slice(&chunk);
+            prop_assert_eq!(space_bits(&block), want);
         }
     }
 
