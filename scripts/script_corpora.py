@@ -6,6 +6,8 @@
     scripts/script_corpora.py accented c200m.jsonl fr.jsonl
     scripts/script_corpora.py han     c200m.jsonl han.jsonl --documents 20000
     scripts/script_corpora.py apostrophe c200m.jsonl apos.jsonl --documents 20000
+    scripts/script_corpora.py nfd     c200m.jsonl nfd.jsonl --documents 20000
+    scripts/script_corpora.py thai    c200m.jsonl thai.jsonl --documents 20000
 
 The planted near-duplicates stay near-duplicates: every variant is a
 deterministic function of each word, so equal words stay equal.
@@ -16,12 +18,18 @@ deterministic function of each word, so equal words stay equal.
 - han:        every ASCII letter mapped to a CJK ideograph; each is a word of
               its own under UAX #29, so a document has ~5 shingles per old word
 - apostrophe: a typographic possessive (’s) after every 10th word
+- nfd:        the vowels of every 3rd word given Vietnamese diacritics, written
+              decomposed (NFD: a letter and combining marks), as scraped
+              captions often are; those words take the full normalization path
+- thai:       every ASCII letter mapped to a Thai consonant, with a vowel sign
+              (a combining mark) after every other letter; the full path too
 """
 
 import argparse
 import json
 import re
 import sys
+import unicodedata
 
 CYRILLIC = "абвгдежзийклмнопрстуфхцчшщ"
 ACCENTS = {"a": "à", "e": "é", "i": "î", "o": "ô", "u": "ü",
@@ -41,6 +49,27 @@ CYRILLIC_TABLE = letter_table(CYRILLIC, CYRILLIC.upper())
 HAN_TABLE = letter_table([chr(0x4E00 + 37 * i) for i in range(26)],
                          [chr(0x4E00 + 37 * i + 1) for i in range(26)])
 ACCENT_TABLE = {ord(k): v for k, v in ACCENTS.items()}
+# Vowels with a circumflex or horn and a dot below or hook above, as in
+# Vietnamese; decomposed by unicodedata in `transform`.
+VIETNAMESE = {"a": "ậ", "e": "ể", "i": "ị", "o": "ờ", "u": "ữ",
+              "A": "Ậ", "E": "Ể", "I": "Ị", "O": "Ờ", "U": "Ữ"}
+VIETNAMESE_TABLE = {ord(k): v for k, v in VIETNAMESE.items()}
+THAI_CONSONANTS = [chr(0x0E01 + i) for i in range(26)]
+THAI_VOWEL_SIGNS = ["\u0e34", "\u0e35", "\u0e36", "\u0e37"]
+
+
+def thai(word):
+    out = []
+    for i, ch in enumerate(word):
+        low = ch.lower()
+        if "a" <= low <= "z":
+            index = ord(low) - ord("a")
+            out.append(THAI_CONSONANTS[index])
+            if i % 2 == 1:
+                out.append(THAI_VOWEL_SIGNS[index % 4])
+        else:
+            out.append(ch)
+    return "".join(out)
 
 
 def every_nth_word(text, n, rewrite):
@@ -64,12 +93,17 @@ def transform(kind, text):
         return every_nth_word(text, 4, lambda w: w.translate(ACCENT_TABLE))
     if kind == "apostrophe":
         return every_nth_word(text, 10, lambda w: w + "\u2019s")
+    if kind == "nfd":
+        return every_nth_word(text, 3, lambda w: unicodedata.normalize(
+            "NFD", w.translate(VIETNAMESE_TABLE)))
+    if kind == "thai":
+        return WORD.sub(lambda m: thai(m.group(0)), text)
     raise ValueError(kind)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("kind", choices=["cyrillic", "accented", "han", "apostrophe"])
+    parser.add_argument("kind", choices=["cyrillic", "accented", "han", "apostrophe", "nfd", "thai"])
     parser.add_argument("input", help="JSONL written by `shingle generate`")
     parser.add_argument("output")
     parser.add_argument("--documents", type=int, default=None,
