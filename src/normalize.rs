@@ -182,7 +182,7 @@ impl Normalizer {
                         .iter()
                         .position(u8::is_ascii_whitespace)
                         .map_or(bytes.len(), |p| end + p);
-                    // Most such chunks (Thai, Devanagari, emoji) are NFC
+                    // Most such chunks (Thai, emoji) are NFC
                     // already: then there is no composed copy to build
                     // (that was 22% of normalizing Thai).
                     let chunk = &text[end..chunk_end];
