@@ -182,9 +182,9 @@ impl Normalizer {
                         .iter()
                         .position(u8::is_ascii_whitespace)
                         .map_or(bytes.len(), |p| end + p);
-                    // Most such chunks (Thai, emoji) are NFC
-                    // already: then there is no composed copy to build
-                    // (that was 22% of normalizing Thai).
+                    // Most such chunks (Thai, emoji) are NFC already: then
+                    // there is no composed copy to build (that was 22% of
+                    // normalizing Thai).
                     let chunk = &text[end..chunk_end];
                     let nfc = if chunk.chars().all(is_nfc_starter) {
                         chunk
@@ -663,12 +663,12 @@ fn fold_entry(c: char) -> u32 {
     block[(code & 0xFF) as usize]
 }
 
-/// [`FOLD_WORD`] if a segment holding `c` is a word (asked of
-/// `unicode_words` itself, on `c` alone), [`FOLD_NFC_STARTER`] if NFC never
-/// changes it, and: nothing more when folding drops
-/// `c` (neither alphanumeric nor a combining mark); else [`FOLD_KEPT`] with its
-/// lowercase mapping in the low 21 bits, or [`FOLD_KEPT`] | [`FOLD_LONG`] when
-/// that mapping is several characters.
+/// The entry of `c`: [`FOLD_WORD`] if a segment holding `c` is a word (asked
+/// of `unicode_words` itself, on `c` alone); [`FOLD_NFC_STARTER`] if NFC never
+/// changes it; and, unless folding drops `c` (neither alphanumeric nor a
+/// combining mark), [`FOLD_KEPT`] with its lowercase mapping in the low 21
+/// bits, or [`FOLD_KEPT`] | [`FOLD_LONG`] when that mapping is several
+/// characters.
 fn fold_entry_uncached(c: char) -> u32 {
     let mut flags = 0;
     if c.encode_utf8(&mut [0; 4]).unicode_words().next().is_some() {
