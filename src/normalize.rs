@@ -262,10 +262,53 @@ const KIND_SINGLE: u32 = 3 << 29;
 const KIND_JOINER: u32 = 4 << 29;
 const KEEP: u32 = 1 << 28;
 
-/// Lazily built class tables, one per 256 characters of the Basic
-/// Multilingual Plane.
-static LETTER_BLOCKS: [std::sync::OnceLock<Box<[u32; 256]>>; 256] =
-    [const { std::sync::OnceLock::new() }; 256];
+/// A `u32` per character of the Basic Multilingual Plane, computed by
+/// `entry` the first time a character of its block of 256 is asked for: the
+/// per-character answers of `unicode-segmentation`, `unicode-normalization`
+/// and std cost a table search each, while text uses few blocks.
+struct BmpTable {
+    blocks: [std::sync::OnceLock<Box<[u32; 256]>>; 256],
+    entry: fn(char) -> u32,
+}
+
+impl BmpTable {
+    const fn new(entry: fn(char) -> u32) -> Self {
+        BmpTable {
+            blocks: [const { std::sync::OnceLock::new() }; 256],
+            entry,
+        }
+    }
+
+    /// The entry of `c`, which must be in the BMP.
+    #[inline(always)]
+    fn get(&self, c: char) -> u32 {
+        let code = c as u32;
+        debug_assert!(code <= 0xFFFF);
+        let block = match self.blocks[(code >> 8) as usize].get() {
+            Some(block) => block,
+            None => self.fill(code >> 8),
+        };
+        block[(code & 0xFF) as usize]
+    }
+
+    /// Builds block `high` (once; kept out of line, off the lookup's path).
+    #[cold]
+    #[inline(never)]
+    fn fill(&self, high: u32) -> &[u32; 256] {
+        self.blocks[high as usize].get_or_init(|| {
+            let mut table = Box::new([0u32; 256]);
+            for (low, entry) in table.iter_mut().enumerate() {
+                if let Some(c) = char::from_u32(high << 8 | low as u32) {
+                    *entry = (self.entry)(c);
+                }
+            }
+            table
+        })
+    }
+}
+
+/// [`classify_by_probes`] of every BMP character.
+static LETTER_CLASSES: BmpTable = BmpTable::new(classify_by_probes);
 
 /// How the fast path may treat a non-ASCII character (see [`letter_span_words`]).
 fn letter_class(c: char) -> u32 {
@@ -273,16 +316,7 @@ fn letter_class(c: char) -> u32 {
     if code > 0xFFFF {
         return 0;
     }
-    let block = LETTER_BLOCKS[(code >> 8) as usize].get_or_init(|| {
-        let mut table = Box::new([0u32; 256]);
-        for (low, entry) in table.iter_mut().enumerate() {
-            if let Some(c) = char::from_u32((code & !0xFF) | low as u32) {
-                *entry = classify_by_probes(c);
-            }
-        }
-        table
-    });
-    block[(code & 0xFF) as usize]
+    LETTER_CLASSES.get(c)
 }
 
 /// Decides a character's class by asking the reference itself: a character is
@@ -634,10 +668,8 @@ const FOLD_NFC_STARTER: u32 = 1 << 28;
 /// The bits of a [`fold_entry`] that hold the single-character lowercase.
 const FOLD_CHAR: u32 = 0x1F_FFFF;
 
-/// Folding tables, one per 256 characters of the Basic Multilingual Plane,
-/// built on first use.
-static FOLD_BLOCKS: [std::sync::OnceLock<Box<[u32; 256]>>; 256] =
-    [const { std::sync::OnceLock::new() }; 256];
+/// [`fold_entry_uncached`] of every BMP character.
+static FOLD_ENTRIES: BmpTable = BmpTable::new(fold_entry_uncached);
 
 /// How [`push_folded`] treats the non-ASCII character `c`, looked up in a
 /// table for the BMP ([`fold_entry_uncached`] says what the entries mean).
@@ -651,16 +683,7 @@ fn fold_entry(c: char) -> u32 {
     if code > 0xFFFF {
         return fold_entry_uncached(c);
     }
-    let block = FOLD_BLOCKS[(code >> 8) as usize].get_or_init(|| {
-        let mut table = Box::new([0u32; 256]);
-        for (low, entry) in table.iter_mut().enumerate() {
-            if let Some(c) = char::from_u32((code & !0xFF) | low as u32) {
-                *entry = fold_entry_uncached(c);
-            }
-        }
-        table
-    });
-    block[(code & 0xFF) as usize]
+    FOLD_ENTRIES.get(c)
 }
 
 /// The entry of `c`: [`FOLD_WORD`] if a segment holding `c` is a word (asked
