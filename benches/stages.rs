@@ -17,7 +17,8 @@
 //! |               | `full+set`           | the same plus [`Sketcher::shingle_set`] (what `--verify exact` does) | text bytes |
 //! | `lsh`         | `band_keys`          | band keys of 2 000 signatures (K = 128, default banding)   | documents     |
 //! |               | `bucket`             | [`bucket_band`] of one band over 100 000 documents         | (key, doc) pairs |
-//! | `verify`      | `jaccard_sorted/planted_pairs` | exact Jaccard of the corpus's planted near-duplicate pairs (up to 256), each once | pairs   |
+//! | `verify`      | `jaccard_sorted/planted_pairs` | exact Jaccard of the corpus's planted near-duplicate pairs (up to 256), each once, from sorted sets | pairs   |
+//! |               | `set_table/planted_pairs` | the same from the fingerprints as stored (unsorted, repeats), by [`SetTable`] | pairs |
 //! | `dedup`       | `end_to_end`         | [`dedup::run`] on a ~30 MB synthetic JSONL corpus, all cores | file bytes  |
 //!
 //! "text bytes" is always the size of the *raw* document text (before
@@ -70,7 +71,7 @@ use shingle::normalize::{NormalizeOptions, Normalizer};
 use shingle::shingle::{into_set, ShingleKind, Shingler};
 use shingle::sketch::{SketchParams, Sketcher};
 use shingle::synth::{self, SynthConfig};
-use shingle::verify::{fingerprint_set, jaccard_sorted};
+use shingle::verify::{jaccard_sorted, SetTable};
 
 /// Documents in the shared per-stage corpus.
 const DOCS: u64 = 2_000;
@@ -595,34 +596,30 @@ fn bench_verify(c: &mut Criterion) {
             }
         })
     });
-    group.throughput(Throughput::Elements(1));
-    // Turning a stored document (32-bit fingerprints as computed) into a set,
-    // done for each side of each verified pair: radix sort against the
-    // comparison sort it replaced.
-    let doc = (0..corpus.hashes.len())
-        .min_by_key(|&d| corpus.hashes[d].len().abs_diff(DOC_SHINGLES))
-        .expect("the corpus has documents");
-    let stored: Vec<u32> = corpus.hashes[doc]
+    // What `dedup --verify exact` does per pair: the fingerprints as stored
+    // (unsorted, with repeats) made into sets and intersected by `SetTable`,
+    // each first document loaded once.
+    let stored = |doc: usize| -> Vec<u32> {
+        corpus.hashes[doc]
+            .iter()
+            .map(|&h| shingle::minhash::fingerprint(h))
+            .collect()
+    };
+    let stored_pairs: Vec<(Vec<u32>, Vec<u32>)> = corpus
+        .parents
         .iter()
-        .map(|&h| shingle::minhash::fingerprint(h))
+        .enumerate()
+        .filter_map(|(child, parent)| Some((stored(child), stored((*parent)? as usize))))
+        .take(256)
         .collect();
-    group.bench_function(format!("fingerprint_set/radix_{}", stored.len()), |b| {
-        let mut spare = Vec::new();
-        b.iter_batched_ref(
-            || stored.clone(),
-            |values| fingerprint_set(values, &mut spare),
-            BatchSize::SmallInput,
-        )
-    });
-    group.bench_function(format!("fingerprint_set/sort_{}", stored.len()), |b| {
-        b.iter_batched_ref(
-            || stored.clone(),
-            |values| {
-                values.sort_unstable();
-                values.dedup();
-            },
-            BatchSize::SmallInput,
-        )
+    group.bench_function("set_table/planted_pairs", |b| {
+        let mut table = SetTable::default();
+        b.iter(|| {
+            for (a, b_values) in &stored_pairs {
+                table.load(black_box(a));
+                black_box(table.jaccard_with(black_box(b_values)));
+            }
+        })
     });
     group.finish();
 }

@@ -820,7 +820,8 @@ pub fn cluster(options: &ShardOptions) -> Result<TaskReport> {
         seconds.insert("load", t.elapsed().as_secs_f64());
         let decisions = job.decide(&pass1, Some(pairs), &mut seconds)?;
         let t = Instant::now();
-        let mut staged = vec![job.write_clusters(&pass1, &decisions)?];
+        let mut staged =
+            vec![job.write_clusters(&pass1.stores, &pass1.docs.store_offset, &decisions)?];
         // Decisions for `filter`: one bit per document (1 = kept).
         let path = decisions_path(work);
         let mut out = AtomicWriter::create(&path, input::Compression::None)?;

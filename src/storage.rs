@@ -349,15 +349,29 @@ impl DocStore {
 
     /// Reads only the id (JSON text) of the record at `offset` into `id`.
     pub fn read_id(&self, offset: u64, id: &mut Vec<u8>) -> Result<()> {
-        let mut prefix = [0u8; 4];
         let corrupt = || Error::Format {
             path: self.path.clone(),
             detail: format!("corrupt record at offset {offset}: truncated"),
         };
-        self.file
-            .read_exact_at(&mut prefix, offset)
-            .map_err(|_| corrupt())?;
-        id.resize(u32::from_le_bytes(prefix) as usize, 0);
+        // One read for the lengths and an id of up to 120 bytes (most are),
+        // a second only for a longer id.
+        let mut head = [0u8; 128];
+        let mut got = 0;
+        while got < 8 {
+            match self.file.read_at(&mut head[got..], offset + got as u64) {
+                Ok(0) => return Err(corrupt()),
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return Err(corrupt()),
+            }
+        }
+        let len = u32::from_le_bytes(head[..4].try_into().expect("4 bytes")) as usize;
+        id.clear();
+        if 8 + len <= got {
+            id.extend_from_slice(&head[8..8 + len]);
+            return Ok(());
+        }
+        id.resize(len, 0);
         self.file
             .read_exact_at(id, offset + 8)
             .map_err(|_| corrupt())
@@ -469,5 +483,40 @@ mod tests {
             ..SketchParams::default()
         };
         assert!(DocStore::open(&path, &other).is_err());
+    }
+
+    #[test]
+    fn ids_of_any_length_read_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("docs");
+        let params = SketchParams::default();
+        let mut w = DocStoreWriter::create(&path, &params).unwrap();
+        // Ids around the length read with the record's lengths (120 bytes),
+        // with and without shingles after them, the last record at the very
+        // end of the file.
+        let mut placed = Vec::new();
+        for (n, len) in [0usize, 1, 119, 120, 121, 500, 120].into_iter().enumerate() {
+            let id: Vec<u8> = (0..len).map(|i| b'a' + ((i + n) % 26) as u8).collect();
+            let hashes: Vec<u64> = (0..n as u64 % 3).collect();
+            let mut enc = Vec::new();
+            encode_doc(&id, &hashes, &mut enc);
+            placed.push((id, w.append(enc).unwrap()));
+        }
+        let store = w.finish(&params).unwrap();
+        let mut id = b"left over".to_vec();
+        for (want, at) in &placed {
+            store.read_id(*at, &mut id).unwrap();
+            assert_eq!(&id, want);
+        }
+        // A record cut short is an error naming the store, not a panic.
+        let size = store.bytes();
+        let last = placed.last().unwrap().1;
+        let file = std::fs::OpenOptions::new().write(true).open(&path).unwrap();
+        file.set_len(last + 60).unwrap();
+        let err = store.read_id(last, &mut id).unwrap_err().to_string();
+        assert!(err.contains("truncated") && err.contains("docs"), "{err}");
+        file.set_len(last + 5).unwrap();
+        assert!(store.read_id(last, &mut id).is_err());
+        assert!(store.read_id(size + 10, &mut id).is_err());
     }
 }
