@@ -35,6 +35,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
 use rayon::prelude::*;
@@ -363,6 +364,154 @@ pub fn run(config: &DedupConfig) -> Result<DedupOutcome> {
     pool.install(|| Job::new(config)?.run(threads))
 }
 
+/// Candidate pairs decided per batch (see [`Job::decide_publishing`]): big
+/// enough to keep every core busy verifying, small enough that the published
+/// kept bits advance often.
+const PAIRS_PER_BATCH: usize = 4096;
+
+/// Sorts candidate pairs of groups into batches of whole components (groups
+/// joined by candidate pairs), in the order of each component's first group,
+/// as `(first group of the component, a, b)`; within a component pairs stay
+/// sorted by `(a, b)`. A batch is closed at the first component boundary after
+/// `per_batch` pairs.
+fn candidate_batches(candidates: &[(u32, u32)], per_batch: usize) -> Vec<Vec<(u32, u32, u32)>> {
+    let mut groups: Vec<u32> = candidates.iter().flat_map(|&(a, b)| [a, b]).collect();
+    groups.par_sort_unstable();
+    groups.dedup();
+    let index = |g: u32| groups.binary_search(&g).expect("a candidate's group") as u32;
+    // Union-find over group indices, each root the smallest index of its
+    // set, so a root names the component's first group.
+    let mut parent: Vec<u32> = (0..groups.len() as u32).collect();
+    fn root(parent: &mut [u32], mut x: u32) -> u32 {
+        while parent[x as usize] != x {
+            parent[x as usize] = parent[parent[x as usize] as usize];
+            x = parent[x as usize];
+        }
+        x
+    }
+    for &(a, b) in candidates {
+        let (ra, rb) = (root(&mut parent, index(a)), root(&mut parent, index(b)));
+        parent[ra.max(rb) as usize] = ra.min(rb);
+    }
+    let mut keyed: Vec<(u32, u32, u32)> = candidates
+        .iter()
+        .map(|&(a, b)| (groups[root(&mut parent, index(a)) as usize], a, b))
+        .collect();
+    keyed.par_sort_unstable();
+    let mut batches = Vec::new();
+    let mut rest = keyed.as_slice();
+    while !rest.is_empty() {
+        let mut end = per_batch.min(rest.len());
+        while end < rest.len() && rest[end].0 == rest[end - 1].0 {
+            end += 1;
+        }
+        batches.push(rest[..end].to_vec());
+        rest = &rest[end..];
+    }
+    batches
+}
+
+/// Whether a document is kept, asked in document order by the writer of the
+/// kept records.
+pub(crate) trait KeptDocs: Sync {
+    /// Whether document `doc` is kept; may wait for the decision.
+    fn is_kept(&self, doc: u64) -> Result<bool>;
+}
+
+impl KeptDocs for Bits {
+    fn is_kept(&self, doc: u64) -> Result<bool> {
+        Ok(self.get(doc))
+    }
+}
+
+/// Kept bits published in document order while clustering is still running,
+/// so the kept records can be copied (a disk-bound job) while later
+/// components are verified (a CPU-bound one).
+///
+/// The decider clears bits (only of documents not yet published), then
+/// publishes a bound below which every bit is final; the writer reads a bit
+/// only below the published bound, waiting otherwise.
+pub(crate) struct KeptFrontier {
+    bits: Vec<AtomicU64>,
+    docs: u64,
+    /// Documents below this are final (`u64::MAX`: failed).
+    published: AtomicU64,
+    wait: std::sync::Mutex<()>,
+    wake: std::sync::Condvar,
+}
+
+impl KeptFrontier {
+    const FAILED: u64 = u64::MAX;
+
+    /// `docs` documents, all kept, none published.
+    pub(crate) fn new(docs: u64) -> Self {
+        KeptFrontier {
+            bits: (0..docs.div_ceil(64))
+                .map(|_| AtomicU64::new(u64::MAX))
+                .collect(),
+            docs,
+            published: AtomicU64::new(0),
+            wait: std::sync::Mutex::new(()),
+            wake: std::sync::Condvar::new(),
+        }
+    }
+
+    /// Marks `doc` removed (before it is published).
+    fn remove(&self, doc: u32) {
+        debug_assert!(u64::from(doc) >= self.published.load(Ordering::Relaxed));
+        self.bits[doc as usize / 64].fetch_and(!(1 << (doc % 64)), Ordering::Relaxed);
+    }
+
+    /// Every document below `bound` is final.
+    fn publish(&self, bound: u64) {
+        let _lock = self.wait.lock().unwrap_or_else(|e| e.into_inner());
+        let bound = bound.min(self.docs);
+        if self.published.load(Ordering::Relaxed) < bound {
+            self.published.store(bound, Ordering::Release);
+        }
+        self.wake.notify_all();
+    }
+
+    /// Wakes the writer with an error unless every document was published.
+    fn fail_unless_complete(&self) {
+        let _lock = self.wait.lock().unwrap_or_else(|e| e.into_inner());
+        if self.published.load(Ordering::Relaxed) < self.docs {
+            self.published.store(Self::FAILED, Ordering::Release);
+        }
+        self.wake.notify_all();
+    }
+
+    /// True when the published bits are `kept`.
+    fn matches(&self, kept: &Bits) -> bool {
+        self.bits
+            .iter()
+            .zip(&kept.0)
+            .all(|(a, &b)| a.load(Ordering::Relaxed) == b)
+    }
+}
+
+impl KeptDocs for KeptFrontier {
+    fn is_kept(&self, doc: u64) -> Result<bool> {
+        let mut published = self.published.load(Ordering::Acquire);
+        if doc >= published {
+            let mut lock = self.wait.lock().unwrap_or_else(|e| e.into_inner());
+            loop {
+                published = self.published.load(Ordering::Acquire);
+                if doc < published {
+                    break;
+                }
+                lock = self.wake.wait(lock).unwrap_or_else(|e| e.into_inner());
+            }
+        }
+        if published == Self::FAILED {
+            return Err(Error::Config(
+                "clustering stopped before deciding every document".into(),
+            ));
+        }
+        Ok(self.bits[doc as usize / 64].load(Ordering::Relaxed) >> (doc % 64) & 1 == 1)
+    }
+}
+
 /// Removes the run's temporary directory however the run ends.
 pub(crate) struct WorkDir(pub(crate) PathBuf);
 
@@ -553,6 +702,8 @@ pub(crate) struct Job<'a> {
     line_filter: Option<LineFilter>,
     /// Where bad records are listed under `--on-bad-record skip`.
     skipped_path: PathBuf,
+    /// Candidate pairs decided per batch ([`PAIRS_PER_BATCH`]; tests vary it).
+    pairs_per_batch: usize,
 }
 
 /// Pass-1 results that later stages need.
@@ -647,6 +798,7 @@ impl<'a> Job<'a> {
             output_compression,
             line_filter: None,
             skipped_path,
+            pairs_per_batch: PAIRS_PER_BATCH,
         })
     }
 
@@ -689,41 +841,87 @@ impl<'a> Job<'a> {
             }
             None => None,
         };
-        let decisions = self.decide(&pass1, rep_pairs, &mut seconds)?;
-
-        progress.phase("write");
-        let t = Instant::now();
-        let mut pass1 = pass1;
         let disk = DiskUse {
             doc_store_bytes: pass1.stores.iter().map(DocStore::bytes).sum(),
             band_run_bytes: pass1.band_runs.as_ref().map_or(0, BandRuns::bytes),
             band_runs: pass1.band_runs.as_ref().map_or(0, |r| u64::from(r.runs())),
             band_buffer_bytes: self.config.band_buffer_bytes,
         };
-        // The cluster file (ids read back from the document store) is written
-        // on a thread of its own while the kept records are copied: the copy
-        // waits on the disk, and the ids were a tenth of a second of one core
-        // on 100,000 documents.
-        // The document store is deleted as soon as the ids are read.
-        let stores = std::mem::take(&mut pass1.stores);
-        let (clusters, deduped) = std::thread::scope(|scope| {
-            let clusters = scope.spawn(|| {
-                let staged = self.write_clusters(&stores, &pass1.docs.store_offset, &decisions);
-                for store in stores {
-                    store.discard()?;
-                }
-                staged
+        // Plain output is copied while clustering runs: the copy waits on the
+        // disk and clustering on the CPU. The writer reads each document's
+        // fate from a `KeptFrontier` the clustering publishes to, in document
+        // order. Compressed output is CPU work itself and waits for the end.
+        let overlap = self.output_compression == Compression::None;
+        let frontier = overlap.then(|| KeptFrontier::new(pass1.docs.len() as u64));
+        let job = &self;
+        let (pass1_ref, progress_ref) = (&pass1, &progress);
+        let discard = || -> Result<()> { pass1_ref.stores.iter().try_for_each(DocStore::discard) };
+        let outcome = std::thread::scope(|scope| -> Result<_> {
+            let writer = frontier.as_ref().map(|frontier| {
+                scope.spawn(move || {
+                    let t = Instant::now();
+                    let written = job.write_deduped(pass1_ref, frontier, progress_ref, threads);
+                    (written, t.elapsed().as_secs_f64())
+                })
             });
-            let deduped = self.write_deduped(&pass1, &decisions, &progress);
-            let clusters = clusters
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p));
-            (clusters, deduped)
+            let join = |writer: std::thread::ScopedJoinHandle<'_, _>| {
+                writer
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
+            };
+            // On an error the frontier is failed and the writer stops; its
+            // error is then only that it was stopped, so clustering's is
+            // the one returned.
+            let decisions =
+                job.decide_publishing(pass1_ref, rep_pairs, &mut seconds, frontier.as_ref());
+            let decisions = match decisions {
+                Ok(decisions) => decisions,
+                Err(e) => {
+                    if let Some(writer) = writer {
+                        let _ = join(writer);
+                    }
+                    return Err(e);
+                }
+            };
+            progress_ref.phase("write");
+            let after_decisions = Instant::now();
+            // The cluster file (ids read back from the document store) is
+            // written while the kept records are copied, and the store is
+            // deleted as soon as it is read.
+            let write_clusters = || {
+                let staged =
+                    job.write_clusters(&pass1_ref.stores, &pass1_ref.docs.store_offset, &decisions);
+                discard()?;
+                staged
+            };
+            let (clusters, (deduped, write_seconds)) = match writer {
+                Some(writer) => {
+                    let clusters = write_clusters();
+                    (clusters, join(writer))
+                }
+                None => std::thread::scope(|inner| {
+                    let clusters = inner.spawn(write_clusters);
+                    let t = Instant::now();
+                    let written =
+                        job.write_deduped(pass1_ref, &decisions.kept, progress_ref, threads);
+                    let written = (written, t.elapsed().as_secs_f64());
+                    let clusters = clusters
+                        .join()
+                        .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                    (clusters, written)
+                }),
+            };
+            let tail = after_decisions.elapsed().as_secs_f64();
+            Ok((decisions, clusters?, deduped?, write_seconds, tail))
         });
-        let mut staged = vec![clusters?];
-        let (deduped, kept) = deduped?;
+        let (decisions, clusters, (deduped, kept), write_seconds, tail) = outcome?;
+        let mut staged = vec![clusters];
         staged.push(deduped);
-        seconds.insert("write", t.elapsed().as_secs_f64());
+        // `write`: writing after the decisions were complete; `write_deduped`:
+        // the whole copy of the kept records, which with plain output starts
+        // with clustering (so stage times add up to more than the total).
+        seconds.insert("write", tail);
+        seconds.insert("write_deduped", write_seconds);
         progress.finish();
 
         seconds.insert("total", total.elapsed().as_secs_f64());
@@ -998,6 +1196,28 @@ impl<'a> Job<'a> {
         rep_pairs: Option<Vec<(u32, u32)>>,
         seconds: &mut BTreeMap<&'static str, f64>,
     ) -> Result<Decisions> {
+        self.decide_publishing(pass1, rep_pairs, seconds, None)
+    }
+
+    /// [`Job::decide`], publishing each document's kept bit to `frontier` as
+    /// soon as it is final (in document order). On an error or a panic the
+    /// frontier is failed, so a writer waiting on it stops.
+    pub(crate) fn decide_publishing(
+        &self,
+        pass1: &Pass1,
+        rep_pairs: Option<Vec<(u32, u32)>>,
+        seconds: &mut BTreeMap<&'static str, f64>,
+        frontier: Option<&KeptFrontier>,
+    ) -> Result<Decisions> {
+        struct FailUnlessDone<'f>(Option<&'f KeptFrontier>);
+        impl Drop for FailUnlessDone<'_> {
+            fn drop(&mut self) {
+                if let Some(frontier) = self.0 {
+                    frontier.fail_unless_complete();
+                }
+            }
+        }
+        let _guard = FailUnlessDone(frontier);
         let docs = &pass1.docs;
         let n = docs.len();
         let threshold = self.config.threshold;
@@ -1067,8 +1287,6 @@ impl<'a> Job<'a> {
         candidates.dedup();
         seconds.insert("lsh", t.elapsed().as_secs_f64());
 
-        // Verification, in parallel; results in candidate order.
-        let t = Instant::now();
         let similarity = match verify {
             VerifyMode::Exact => Similarity::Exact {
                 stores: &pass1.stores,
@@ -1080,95 +1298,141 @@ impl<'a> Job<'a> {
             },
         };
         let accepts = |s: f64| verify == VerifyMode::None || s >= threshold;
-        let edges: Vec<(u32, u32, f64)> = candidates
-            .par_chunks(4096)
-            .map_init(SimilarityScratch::default, |scratch, pairs| {
-                let mut out = Vec::new();
-                for &(a, b) in pairs {
-                    let s = similarity.between(reps[a as usize], reps[b as usize], scratch)?;
-                    if accepts(s) {
-                        out.push((a, b, s));
+
+        // Candidate components: groups joined by candidate pairs. Verified
+        // edges are a subset of the candidates, so clustering never crosses a
+        // component and the components can be decided one batch at a time, in
+        // the order of their first document. Every document before the first
+        // undecided component's first document is then final, and is published
+        // to `frontier` for a writer that copies kept records meanwhile.
+        let t = Instant::now();
+        let batches = candidate_batches(&candidates, self.pairs_per_batch);
+        drop(candidates);
+        if let Some(frontier) = frontier {
+            // Exact duplicates other than their group's leader are removed
+            // whatever clustering decides; a leader's fate waits for its
+            // component.
+            for (g, &leader) in leaders.iter().enumerate() {
+                for &member in members(g) {
+                    if member != leader {
+                        frontier.remove(member);
                     }
                 }
-                Ok(out)
-            })
-            .collect::<Result<Vec<_>>>()?
-            .into_iter()
-            .flatten()
-            .collect();
-        seconds.insert("verify", t.elapsed().as_secs_f64());
-
-        // Clustering in keep order (see `cluster`): adjacency lists of groups,
-        // each sorted by neighbour, then one sequential sweep.
-        let t = Instant::now();
-        let groups_n = ranges.len();
-        let mut adjacency: Vec<(u32, u32, f64)> = edges
-            .iter()
-            .flat_map(|&(a, b, s)| [(a, b, s), (b, a, s)])
-            .collect();
-        adjacency.sort_unstable_by_key(|&(a, b, _)| (a, b));
-        let adjacent_of = |g: u32| {
-            let lo = adjacency.partition_point(|e| e.0 < g);
-            let hi = adjacency.partition_point(|e| e.0 <= g);
-            &adjacency[lo..hi]
-        };
-        // Only groups with a verified edge can be removed or affect another
-        // group (an isolated group is kept and joins nothing), so only they
-        // become clusterer nodes, in keep order: memory follows the duplicates,
-        // not the corpus.
-        let mut order: Vec<u32> = adjacency.iter().map(|e| e.0).collect();
-        order.dedup();
-        if self.config.keep == KeepRule::Longest {
-            order.sort_unstable_by_key(|&g| priority(leaders[g as usize]));
+            }
         }
-        // (group, node) sorted by group: node = position in keep order.
-        let mut node_of: Vec<(u32, u32)> = order
-            .iter()
-            .enumerate()
-            .map(|(r, &g)| (g, r as u32))
-            .collect();
-        node_of.sort_unstable();
-        let node = |g: u32| {
-            let i = node_of
-                .binary_search_by_key(&g, |e| e.0)
-                .expect("every group with an edge is a node");
-            node_of[i].1
+        let publish = |next_group: Option<u32>| {
+            if let Some(frontier) = frontier {
+                frontier.publish(next_group.map_or(n as u64, |g| u64::from(reps[g as usize])));
+            }
         };
+        publish(batches.first().and_then(|b| b.first()).map(|p| p.0));
+        let mut verify_seconds = 0.0;
+        let mut candidate_pairs = 0u64;
+        let mut verified_pairs = 0u64;
         let mut clusterer = Clusterer::new();
         let mut scratch = SimilarityScratch::default();
         let mut neighbours = Vec::new();
         // Removed groups: the group each is removed in favour of, and the similarity.
         let mut removed_for: std::collections::HashMap<u32, (u32, f64)> =
             std::collections::HashMap::new();
-        for (r, &g) in order.iter().enumerate() {
-            let adjacent = adjacent_of(g);
-            neighbours.clear();
-            neighbours.extend(
-                adjacent
-                    .iter()
-                    .map(|e| node(e.1))
-                    .filter(|&other| other < r as u32),
-            );
-            let decision = clusterer.add(&neighbours, |kept_node| {
-                let kept = order[kept_node as usize];
-                let s = match adjacent.binary_search_by_key(&kept, |e| e.1) {
-                    Ok(i) => adjacent[i].2,
-                    Err(_) => {
-                        similarity.between(reps[g as usize], reps[kept as usize], &mut scratch)?
+        for (i, batch) in batches.iter().enumerate() {
+            // Verification, in parallel.
+            let tv = Instant::now();
+            candidate_pairs += batch.len() as u64;
+            let edges: Vec<(u32, u32, f64)> = batch
+                .par_chunks(256)
+                .map_init(SimilarityScratch::default, |scratch, pairs| {
+                    let mut out = Vec::new();
+                    for &(_, a, b) in pairs {
+                        let s = similarity.between(reps[a as usize], reps[b as usize], scratch)?;
+                        if accepts(s) {
+                            out.push((a, b, s));
+                        }
                     }
-                };
-                Ok(Some(s).filter(|&s| accepts(s)))
-            })?;
-            if let Decision::Duplicate { of, similarity } = decision {
-                removed_for.insert(g, (order[of as usize], similarity));
+                    Ok(out)
+                })
+                .collect::<Result<Vec<_>>>()?
+                .into_iter()
+                .flatten()
+                .collect();
+            verified_pairs += edges.len() as u64;
+            verify_seconds += tv.elapsed().as_secs_f64();
+
+            // Clustering in keep order (see `cluster`): adjacency lists of
+            // groups, each sorted by neighbour, then one sequential sweep.
+            let mut adjacency: Vec<(u32, u32, f64)> = edges
+                .iter()
+                .flat_map(|&(a, b, s)| [(a, b, s), (b, a, s)])
+                .collect();
+            adjacency.sort_unstable_by_key(|&(a, b, _)| (a, b));
+            let adjacent_of = |g: u32| {
+                let lo = adjacency.partition_point(|e| e.0 < g);
+                let hi = adjacency.partition_point(|e| e.0 <= g);
+                &adjacency[lo..hi]
+            };
+            // Only groups with a verified edge can be removed or affect another
+            // group (an isolated group is kept and joins nothing), so only they
+            // become clusterer nodes, in keep order: memory follows the
+            // duplicates, not the corpus.
+            let mut order: Vec<u32> = adjacency.iter().map(|e| e.0).collect();
+            order.dedup();
+            if self.config.keep == KeepRule::Longest {
+                order.sort_unstable_by_key(|&g| priority(leaders[g as usize]));
             }
+            // Nodes of earlier batches come first: the batch's node numbers
+            // start at `base`, in keep order within the batch.
+            let base = clusterer.next_node();
+            // (group, node) sorted by group: node = base + position in keep order.
+            let mut node_of: Vec<(u32, u32)> = order
+                .iter()
+                .enumerate()
+                .map(|(r, &g)| (g, base + r as u32))
+                .collect();
+            node_of.sort_unstable();
+            let node = |g: u32| {
+                let i = node_of
+                    .binary_search_by_key(&g, |e| e.0)
+                    .expect("every group with an edge is a node");
+                node_of[i].1
+            };
+            for (r, &g) in order.iter().enumerate() {
+                let adjacent = adjacent_of(g);
+                neighbours.clear();
+                neighbours.extend(
+                    adjacent
+                        .iter()
+                        .map(|e| node(e.1))
+                        .filter(|&other| other < base + r as u32),
+                );
+                let decision = clusterer.add(&neighbours, |kept_node| {
+                    let kept = order[(kept_node - base) as usize];
+                    let s = match adjacent.binary_search_by_key(&kept, |e| e.1) {
+                        Ok(i) => adjacent[i].2,
+                        Err(_) => similarity.between(
+                            reps[g as usize],
+                            reps[kept as usize],
+                            &mut scratch,
+                        )?,
+                    };
+                    Ok(Some(s).filter(|&s| accepts(s)))
+                })?;
+                if let Decision::Duplicate { of, similarity } = decision {
+                    let of = order[(of - base) as usize];
+                    removed_for.insert(g, (of, similarity));
+                    if let Some(frontier) = frontier {
+                        frontier.remove(leaders[g as usize]);
+                    }
+                }
+            }
+            publish(batches.get(i + 1).map(|b| b[0].0));
         }
+        publish(None);
 
         // Documents: every member of a group follows its leader's fate.
         let mut kept = Bits(vec![u64::MAX; n.div_ceil(64)]);
         let mut clusters: Vec<(u32, u32, f64)> = Vec::new();
         let (mut removed_exact, mut removed_near) = (0u64, 0u64);
-        for g in 0..groups_n {
+        for g in 0..ranges.len() {
             let group = members(g);
             if group.len() == 1 && !removed_for.contains_key(&(g as u32)) {
                 continue;
@@ -1203,15 +1467,22 @@ impl<'a> Job<'a> {
         for group in clusters.chunk_by(|a, b| a.0 == b.0) {
             *cluster_sizes.entry(group.len() as u64).or_insert(0) += 1;
         }
-        seconds.insert("cluster", t.elapsed().as_secs_f64());
+        if let Some(frontier) = frontier {
+            assert!(
+                frontier.matches(&kept),
+                "the kept bits published while clustering differ from the decisions"
+            );
+        }
+        seconds.insert("verify", verify_seconds);
+        seconds.insert("cluster", t.elapsed().as_secs_f64() - verify_seconds);
         Ok(Decisions {
             kept,
             clusters,
             cluster_sizes,
             removed_exact,
             removed_near,
-            candidate_pairs: candidates.len() as u64,
-            verified_pairs: edges.len() as u64,
+            candidate_pairs,
+            verified_pairs,
         })
     }
 
@@ -1255,8 +1526,9 @@ impl<'a> Job<'a> {
     fn write_deduped(
         &self,
         pass1: &Pass1,
-        decisions: &Decisions,
+        kept: &dyn KeptDocs,
         progress: &Progress,
+        decoders: usize,
     ) -> Result<(Staged, u64)> {
         let name = format!("deduped.jsonl{}", self.output_compression.suffix());
         let path = self.config.output_dir.join(name);
@@ -1264,23 +1536,27 @@ impl<'a> Job<'a> {
             &path,
             self.output_compression,
             &pass1.skipped_records,
-            &decisions.kept,
+            kept,
             (pass1.records, pass1.docs.len() as u64),
             progress,
+            decoders,
         )
     }
 
     /// Copies the kept records of this job's sources to `path`: `skipped` has a
-    /// bit per record, `kept` a bit per document (non-skipped record), and
-    /// `expected` is (records, documents) as pass 1 counted them.
+    /// bit per record, `kept` answers per document (non-skipped record), and
+    /// `expected` is (records, documents) as pass 1 counted them. `decoders`:
+    /// most input files decoded at once.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn write_kept(
         &self,
         path: &Path,
         compression: Compression,
         skipped_records: &Bits,
-        kept_docs: &Bits,
+        kept_docs: &dyn KeptDocs,
         expected: (u64, u64),
         progress: &Progress,
+        decoders: usize,
     ) -> Result<(Staged, u64)> {
         for source in &self.sources {
             source.check_unchanged()?;
@@ -1294,10 +1570,11 @@ impl<'a> Job<'a> {
         let mut record = 0u64;
         let mut doc = 0u64;
         let mut kept = 0u64;
-        input::stream_blocks(
+        input::stream_blocks_with(
             &self.sources,
             self.config.max_record_bytes,
             self.config.block_bytes,
+            decoders,
             |block, consumed| {
                 let out: &mut dyn Write = match compressor.as_mut() {
                     Some(c) => &mut c.pending,
@@ -1309,7 +1586,7 @@ impl<'a> Job<'a> {
                 for r in &block.records {
                     let skipped = skipped_records.get(record);
                     record += 1;
-                    let is_kept = !skipped && kept_docs.get(doc);
+                    let is_kept = !skipped && kept_docs.is_kept(doc)?;
                     doc += u64::from(!skipped);
                     let source = &self.sources[r.source as usize];
                     let copy_raw = is_kept
@@ -1467,6 +1744,150 @@ pub fn summary(stats: &DedupStats, output_dir: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn synthetic_corpus(dir: &Path, documents: u64) -> PathBuf {
+        let path = dir.join("corpus.jsonl");
+        let config = crate::synth::SynthConfig {
+            documents,
+            mean_words: 60,
+            duplicate_fraction: 0.5,
+            ..Default::default()
+        };
+        let file = std::fs::File::create(&path).unwrap();
+        crate::synth::write_jsonl(&config, std::io::BufWriter::new(file)).unwrap();
+        path
+    }
+
+    /// Batches hold whole components, in the order of their first group, and
+    /// every candidate pair exactly once.
+    #[test]
+    fn candidate_batches_keep_components_whole() {
+        // Components {0,1,5}, {2,7}, {3,4}, {6,8,9}.
+        let candidates = [(0, 1), (1, 5), (2, 7), (3, 4), (6, 8), (6, 9), (8, 9)];
+        for per_batch in [1, 2, 3, 100] {
+            let batches = candidate_batches(&candidates, per_batch);
+            let flat: Vec<(u32, u32, u32)> = batches.iter().flatten().copied().collect();
+            let want = [
+                (0, 0, 1),
+                (0, 1, 5),
+                (2, 2, 7),
+                (3, 3, 4),
+                (6, 6, 8),
+                (6, 6, 9),
+                (6, 8, 9),
+            ];
+            assert_eq!(flat, want, "per batch {per_batch}");
+            for pair in batches.windows(2) {
+                let (last, next) = (pair[0].last().unwrap(), pair[1][0]);
+                assert_ne!(last.0, next.0, "a component split between batches");
+            }
+            assert!(batches.iter().all(|b| !b.is_empty()));
+        }
+        assert!(candidate_batches(&[], 4).is_empty());
+    }
+
+    /// Deciding components in batches of any size gives the same decisions,
+    /// under both keep rules.
+    #[test]
+    fn decisions_do_not_depend_on_the_batch_size() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = synthetic_corpus(dir.path(), 3000);
+        for keep in [KeepRule::First, KeepRule::Longest] {
+            let config = DedupConfig {
+                inputs: vec![corpus.clone()],
+                output_dir: dir.path().join("out"),
+                keep,
+                progress: false,
+                ..Default::default()
+            };
+            let mut job = Job::new(&config).unwrap();
+            let pass1 = job.pass1(&Progress::new(false, 0, "")).unwrap();
+            let mut runs = Vec::new();
+            for per_batch in [usize::MAX, 1, 5, 200] {
+                job.pairs_per_batch = per_batch;
+                let frontier = KeptFrontier::new(pass1.docs.len() as u64);
+                let d = job
+                    .decide_publishing(&pass1, None, &mut BTreeMap::new(), Some(&frontier))
+                    .unwrap();
+                assert!(frontier.matches(&d.kept));
+                runs.push(d);
+            }
+            let first = &runs[0];
+            assert!(first.removed_near > 100, "the corpus has near-duplicates");
+            for d in &runs[1..] {
+                assert_eq!(d.kept.0, first.kept.0);
+                assert_eq!(format!("{:?}", d.clusters), format!("{:?}", first.clusters));
+                assert_eq!(
+                    (
+                        d.removed_exact,
+                        d.removed_near,
+                        d.candidate_pairs,
+                        d.verified_pairs
+                    ),
+                    (
+                        first.removed_exact,
+                        first.removed_near,
+                        first.candidate_pairs,
+                        first.verified_pairs
+                    )
+                );
+            }
+        }
+    }
+
+    /// The writer that copies kept records while clustering runs (plain
+    /// output) writes what the writer after clustering (compressed output)
+    /// writes, and a failed clustering stops it with an error.
+    #[test]
+    fn overlapped_writing_matches_writing_after_clustering() {
+        let dir = tempfile::tempdir().unwrap();
+        let corpus = synthetic_corpus(dir.path(), 2000);
+        let gz = dir.path().join("corpus.jsonl.gz");
+        let mut enc = flate2::write::GzEncoder::new(
+            std::fs::File::create(&gz).unwrap(),
+            flate2::Compression::fast(),
+        );
+        std::io::copy(&mut std::fs::File::open(&corpus).unwrap(), &mut enc).unwrap();
+        enc.finish().unwrap();
+        let read = |path: PathBuf| {
+            let mut text = String::new();
+            let file = std::fs::File::open(&path).unwrap();
+            if path.extension().is_some_and(|e| e == "gz") {
+                std::io::Read::read_to_string(
+                    &mut flate2::read::MultiGzDecoder::new(file),
+                    &mut text,
+                )
+            } else {
+                std::io::Read::read_to_string(&mut std::io::BufReader::new(file), &mut text)
+            }
+            .unwrap();
+            text
+        };
+        let mut outputs = Vec::new();
+        for (input, name) in [(&corpus, "deduped.jsonl"), (&gz, "deduped.jsonl.gz")] {
+            let out = dir.path().join(format!("out-{name}"));
+            let config = DedupConfig {
+                inputs: vec![input.clone()],
+                output_dir: out.clone(),
+                progress: false,
+                ..Default::default()
+            };
+            run(&config).unwrap();
+            outputs.push((read(out.join(name)), read(out.join("clusters.jsonl"))));
+        }
+        assert!(outputs[0].0.lines().count() < 2000);
+        assert_eq!(outputs[0], outputs[1]);
+
+        let frontier = KeptFrontier::new(10);
+        frontier.publish(4);
+        assert!(frontier.is_kept(3).unwrap());
+        std::thread::scope(|scope| {
+            let waiting = scope.spawn(|| frontier.is_kept(7));
+            std::thread::sleep(std::time::Duration::from_millis(20));
+            frontier.fail_unless_complete();
+            assert!(waiting.join().unwrap().is_err());
+        });
+    }
 
     /// The groups equal a plain sort on the full hash, also when different
     /// hashes share their high 64 bits, and empty documents stay out.

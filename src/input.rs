@@ -529,6 +529,19 @@ pub fn stream_blocks(
     sources: &[Source],
     max_record_bytes: usize,
     block_bytes: usize,
+    f: impl FnMut(&Block, u64) -> Result<std::ops::ControlFlow<()>>,
+) -> Result<()> {
+    let decoders = rayon::current_num_threads();
+    stream_blocks_with(sources, max_record_bytes, block_bytes, decoders, f)
+}
+
+/// [`stream_blocks`] with at most `decoders` files decoded at once (for a
+/// caller outside the thread pool whose size it should follow).
+pub fn stream_blocks_with(
+    sources: &[Source],
+    max_record_bytes: usize,
+    block_bytes: usize,
+    decoders: usize,
     mut f: impl FnMut(&Block, u64) -> Result<std::ops::ControlFlow<()>>,
 ) -> Result<()> {
     type Channel = (
@@ -536,7 +549,7 @@ pub fn stream_blocks(
         std::sync::mpsc::Receiver<Result<Block>>,
     );
     let consumed = Arc::new(AtomicU64::new(0));
-    let decoders = rayon::current_num_threads().clamp(1, sources.len().max(1));
+    let decoders = decoders.clamp(1, sources.len().max(1));
     let (senders, receivers): (Vec<_>, Vec<_>) = (0..sources.len())
         .map(|_| -> Channel { std::sync::mpsc::sync_channel(2) })
         .map(|(tx, rx)| (std::sync::Mutex::new(Some(tx)), rx))

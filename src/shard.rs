@@ -1074,6 +1074,7 @@ pub fn filter(
                 &mine,
                 (sig.meta.records, sig.meta.docs),
                 &progress,
+                rayon::current_num_threads(),
             )?;
             progress.finish();
             staged.commit()?;

@@ -336,7 +336,7 @@ impl DocStore {
     /// Deletes the store once it is no longer read. Truncating first drops its
     /// dirty pages, so the kernel does not spend disk bandwidth writing back a
     /// temporary file while the outputs are being written and synced.
-    pub fn discard(self) -> Result<()> {
+    pub fn discard(&self) -> Result<()> {
         let writable = std::fs::OpenOptions::new()
             .write(true)
             .open(&self.path)
