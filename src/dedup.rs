@@ -603,8 +603,6 @@ struct Worker<'a> {
     stripper: Option<LineStripper<'a>>,
 }
 
-const RECORDS_PER_CHUNK: usize = 256;
-
 impl<'a> Worker<'a> {
     fn new(job: &'a Job<'a>) -> Self {
         Worker {
@@ -1071,8 +1069,8 @@ impl<'a> Job<'a> {
             |block, consumed| {
                 blank_lines += block.blank_lines;
                 let chunks: Vec<ChunkOut> = block
-                    .records
-                    .par_chunks(RECORDS_PER_CHUNK)
+                    .chunks()
+                    .into_par_iter()
                     .map_init(
                         || Worker::new(self),
                         |w, records| w.process(block, records, store_buffers.take()),

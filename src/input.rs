@@ -319,7 +319,47 @@ impl Block {
     pub fn raw_line(&self, r: &RawRecord) -> &[u8] {
         &self.data[r.start..r.end_with_terminator]
     }
+
+    /// The records cut into runs of at most [`CHUNK_RECORDS`] records and
+    /// about [`CHUNK_BYTES`] bytes (at least one record each): the units of
+    /// parallel work. Cutting by count alone left a block of 60 KB documents
+    /// as one unit, sketched by one core.
+    ///
+    /// ```
+    /// use shingle::input::{Block, RawRecord, RecordStatus};
+    /// let record = |start, end| RawRecord {
+    ///     source: 0, line: 1, start, end, end_with_terminator: end, status: RecordStatus::Ok,
+    /// };
+    /// let big = shingle::input::CHUNK_BYTES;
+    /// let block = Block {
+    ///     records: vec![record(0, big), record(big, big + 10), record(big + 10, big + 20)],
+    ///     ..Block::default()
+    /// };
+    /// let sizes: Vec<usize> = block.chunks().iter().map(|c| c.len()).collect();
+    /// assert_eq!(sizes, [1, 2]);
+    /// ```
+    pub fn chunks(&self) -> Vec<&[RawRecord]> {
+        let mut chunks = Vec::new();
+        let mut rest = self.records.as_slice();
+        while !rest.is_empty() {
+            let first = rest[0].start;
+            let end = rest
+                .iter()
+                .take(CHUNK_RECORDS)
+                .position(|r| r.end_with_terminator - first >= CHUNK_BYTES)
+                .map_or(rest.len().min(CHUNK_RECORDS), |last| last + 1);
+            chunks.push(&rest[..end]);
+            rest = &rest[end..];
+        }
+        chunks
+    }
 }
+
+/// Most records in one unit of parallel work ([`Block::chunks`]).
+pub const CHUNK_RECORDS: usize = 256;
+
+/// Bytes after which a unit of parallel work ends ([`Block::chunks`]).
+pub const CHUNK_BYTES: usize = 512 << 10;
 
 /// Streams the records of a list of sources as blocks of about `block_bytes`.
 ///

@@ -144,9 +144,6 @@ pub const EXAMPLES: usize = 3;
 /// "No document" in example slots; also marks a promoted slot.
 const NONE: u32 = u32::MAX;
 
-/// Records per parallel work unit (aggregated before the global merge).
-const RECORDS_PER_CHUNK: usize = 256;
-
 // ---------------------------------------------------------------------------
 // Normalization
 // ---------------------------------------------------------------------------
@@ -1167,8 +1164,8 @@ impl<'a> Job<'a> {
         self.stream_blocks(progress, |block| {
             p.blank_records += block.blank_lines;
             let chunks: Vec<CountChunk> = block
-                .records
-                .par_chunks(RECORDS_PER_CHUNK)
+                .chunks()
+                .into_par_iter()
                 .map_init(|| Worker::new(self), |w, records| w.count(block, records))
                 .collect();
             let mut records = block.records.iter();
@@ -2054,8 +2051,8 @@ fn strip_in_pool(
         .collect();
     job.stream_blocks(&progress, |block| {
         let chunks: Vec<Result<StripChunk>> = block
-            .records
-            .par_chunks(RECORDS_PER_CHUNK)
+            .chunks()
+            .into_par_iter()
             .map_init(
                 || Stripper {
                     worker: Worker::new(&job),
