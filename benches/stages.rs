@@ -550,13 +550,14 @@ fn bench_lsh(c: &mut Criterion) {
     group.throughput(Throughput::Elements(BUCKET_DOCS));
     group.bench_function("bucket", |b| {
         let template = bucket_keys();
+        let mut scratch = Vec::new();
         // The pipeline collects a fresh key vector per band; the copy is made
         // outside the timed routine so only sorting and pairing are measured.
         b.iter_batched_ref(
             || template.to_vec(),
             |keys| {
                 pairs.clear();
-                bucket_band(keys, &mut pairs);
+                bucket_band(keys, &mut scratch, &mut pairs);
                 black_box(&pairs);
             },
             BatchSize::LargeInput,

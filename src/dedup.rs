@@ -557,7 +557,9 @@ pub(crate) struct DocTable {
     pub(crate) text_len: Vec<u32>,
     pub(crate) store_offset: Vec<u64>,
     pub(crate) empty: Bits,
-    pub(crate) band_keys: Vec<u64>,
+    /// The LSH band keys, one list per band (band-major: bucketing a band
+    /// then reads one contiguous list instead of every document's keys).
+    pub(crate) band_keys: Vec<Vec<u64>>,
     pub(crate) signatures: Vec<u32>,
 }
 
@@ -1118,7 +1120,12 @@ impl<'a> Job<'a> {
                                 match band_runs.as_mut() {
                                     Some(runs) if !empty => runs.push(doc as u32, exact, keys)?,
                                     Some(_) => {}
-                                    None => docs.band_keys.extend_from_slice(keys),
+                                    None => {
+                                        docs.band_keys.resize_with(b, Vec::new);
+                                        for (list, &key) in docs.band_keys.iter_mut().zip(keys) {
+                                            list.push(key);
+                                        }
+                                    }
                                 }
                                 if self.keep_signatures {
                                     let k = config.sketch.num_perm;
@@ -1250,7 +1257,6 @@ impl<'a> Job<'a> {
 
         // LSH: candidate pairs of groups, band by band.
         let t = Instant::now();
-        let bands = self.lsh.bands;
         let mut candidates: Vec<(u32, u32)> = match rep_pairs {
             Some(pairs) => {
                 let group_of = |d: u32| {
@@ -1266,18 +1272,23 @@ impl<'a> Job<'a> {
                     .map(|(a, b)| Ok((group_of(a)?, group_of(b)?)))
                     .collect::<Result<_>>()?
             }
-            None => (0..bands)
-                .into_par_iter()
-                .map(|band| {
-                    let mut keys: Vec<(u64, u32)> = reps
-                        .iter()
-                        .enumerate()
-                        .map(|(g, &d)| (docs.band_keys[d as usize * bands + band], g as u32))
-                        .collect();
-                    let mut pairs = Vec::new();
-                    bucket_band(&mut keys, &mut pairs);
-                    pairs
-                })
+            None => docs
+                .band_keys
+                .par_iter()
+                .map_init(
+                    || (Vec::new(), Vec::new()),
+                    |(keys, scratch), band_keys| {
+                        keys.clear();
+                        keys.extend(
+                            reps.iter()
+                                .enumerate()
+                                .map(|(g, &d)| (band_keys[d as usize], g as u32)),
+                        );
+                        let mut pairs = Vec::new();
+                        bucket_band(keys, scratch, &mut pairs);
+                        pairs
+                    },
+                )
                 .flatten_iter()
                 .collect(),
         };

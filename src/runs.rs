@@ -539,7 +539,7 @@ mod tests {
                     .map(|&d| (docs[d as usize].1[band], d))
                     .collect();
                 let mut want = Vec::new();
-                bucket_band(&mut keys, &mut want);
+                bucket_band(&mut keys, &mut Vec::new(), &mut want);
                 want.sort_unstable();
                 want.dedup();
                 assert_eq!(
