@@ -83,6 +83,11 @@ impl LshParams {
     /// different bands do not collide.
     pub fn band_keys(&self, signature: &[u32], out: &mut [u64]) {
         debug_assert!(signature.len() >= self.used_permutations());
+        // The default banding (8 rows) gets fixed-size copies: with the row
+        // count unknown at compile time each 4-byte copy was a `memcpy` call.
+        if self.rows == 8 {
+            return Self::band_keys_of::<8, 32>(signature, &mut out[..self.bands]);
+        }
         let mut bytes = [0u8; 4 * 64];
         for (band, key) in out.iter_mut().enumerate().take(self.bands) {
             let rows = &signature[band * self.rows..(band + 1) * self.rows];
@@ -95,6 +100,20 @@ impl LshParams {
                 let long: Vec<u8> = rows.iter().flat_map(|v| v.to_le_bytes()).collect();
                 *key = xxh3_64_with_seed(&long, band as u64);
             }
+        }
+    }
+
+    /// [`LshParams::band_keys`] for `ROWS` rows a band (`BYTES` = 4 × `ROWS`).
+    fn band_keys_of<const ROWS: usize, const BYTES: usize>(signature: &[u32], out: &mut [u64]) {
+        for (band, key) in out.iter_mut().enumerate() {
+            let rows: &[u32; ROWS] = signature[band * ROWS..(band + 1) * ROWS]
+                .try_into()
+                .expect("ROWS values");
+            let mut bytes = [0u8; BYTES];
+            for (chunk, v) in bytes.chunks_exact_mut(4).zip(rows) {
+                chunk.copy_from_slice(&v.to_le_bytes());
+            }
+            *key = xxh3_64_with_seed(&bytes, band as u64);
         }
     }
 }
@@ -211,6 +230,22 @@ mod tests {
         }
         assert_eq!(p.candidate_probability(1.0), 1.0);
         assert_eq!(p.candidate_probability(0.0), 0.0);
+    }
+
+    #[test]
+    fn fixed_size_band_keys_match_the_general_path() {
+        // The 8-row path against the same hash computed from the bytes.
+        let signature: Vec<u32> = (0..128u32).map(|i| i.wrapping_mul(2_654_435_761)).collect();
+        let p = LshParams { bands: 16, rows: 8 };
+        let mut keys = [0u64; 16];
+        p.band_keys(&signature, &mut keys);
+        for (band, &key) in keys.iter().enumerate() {
+            let bytes: Vec<u8> = signature[band * 8..band * 8 + 8]
+                .iter()
+                .flat_map(|v| v.to_le_bytes())
+                .collect();
+            assert_eq!(key, xxh3_64_with_seed(&bytes, band as u64));
+        }
     }
 
     #[test]
