@@ -373,7 +373,8 @@ const PAIRS_PER_BATCH: usize = 4096;
 /// joined by candidate pairs), in the order of each component's first group,
 /// as `(first group of the component, a, b)`; within a component pairs stay
 /// sorted by `(a, b)`. A batch is closed at the first component boundary after
-/// `per_batch` pairs.
+/// `per_batch` pairs; the first batches are smaller (a sixteenth, doubling), so
+/// the first decisions are published soon.
 fn candidate_batches(candidates: &[(u32, u32)], per_batch: usize) -> Vec<Vec<(u32, u32, u32)>> {
     let mut groups: Vec<u32> = candidates.iter().flat_map(|&(a, b)| [a, b]).collect();
     groups.par_sort_unstable();
@@ -400,8 +401,10 @@ fn candidate_batches(candidates: &[(u32, u32)], per_batch: usize) -> Vec<Vec<(u3
     keyed.par_sort_unstable();
     let mut batches = Vec::new();
     let mut rest = keyed.as_slice();
+    let mut size = (per_batch / 16).max(1);
     while !rest.is_empty() {
-        let mut end = per_batch.min(rest.len());
+        let mut end = size.min(rest.len());
+        size = size.saturating_mul(2).min(per_batch);
         while end < rest.len() && rest[end].0 == rest[end - 1].0 {
             end += 1;
         }
@@ -436,6 +439,8 @@ pub(crate) struct KeptFrontier {
     docs: u64,
     /// Documents below this are final (`u64::MAX`: failed).
     published: AtomicU64,
+    /// Whether the writer is waiting for a decision.
+    writer_waiting: std::sync::atomic::AtomicBool,
     wait: std::sync::Mutex<()>,
     wake: std::sync::Condvar,
 }
@@ -451,6 +456,7 @@ impl KeptFrontier {
                 .collect(),
             docs,
             published: AtomicU64::new(0),
+            writer_waiting: std::sync::atomic::AtomicBool::new(false),
             wait: std::sync::Mutex::new(()),
             wake: std::sync::Condvar::new(),
         }
@@ -481,6 +487,12 @@ impl KeptFrontier {
         self.wake.notify_all();
     }
 
+    /// Whether the writer is waiting for decisions (clustering is then the
+    /// slower side and should use every thread).
+    fn writer_waiting(&self) -> bool {
+        self.writer_waiting.load(Ordering::Relaxed)
+    }
+
     /// True when the published bits are `kept`.
     fn matches(&self, kept: &Bits) -> bool {
         self.bits
@@ -500,8 +512,10 @@ impl KeptDocs for KeptFrontier {
                 if doc < published {
                     break;
                 }
+                self.writer_waiting.store(true, Ordering::Relaxed);
                 lock = self.wake.wait(lock).unwrap_or_else(|e| e.into_inner());
             }
+            self.writer_waiting.store(false, Ordering::Relaxed);
         }
         if published == Self::FAILED {
             return Err(Error::Config(
@@ -1348,22 +1362,31 @@ impl<'a> Job<'a> {
             // Verification, in parallel.
             let tv = Instant::now();
             candidate_pairs += batch.len() as u64;
-            let edges: Vec<(u32, u32, f64)> = batch
-                .par_chunks(256)
-                .map_init(SimilarityScratch::default, |scratch, pairs| {
-                    let mut out = Vec::new();
-                    for &(_, a, b) in pairs {
-                        let s = similarity.between(reps[a as usize], reps[b as usize], scratch)?;
-                        if accepts(s) {
-                            out.push((a, b, s));
-                        }
+            let verify_pairs = |scratch: &mut SimilarityScratch, pairs: &[(u32, u32, u32)]| {
+                let mut out = Vec::new();
+                for &(_, a, b) in pairs {
+                    let s = similarity.between(reps[a as usize], reps[b as usize], scratch)?;
+                    if accepts(s) {
+                        out.push((a, b, s));
                     }
-                    Ok(out)
-                })
-                .collect::<Result<Vec<_>>>()?
-                .into_iter()
-                .flatten()
-                .collect();
+                }
+                Ok(out)
+            };
+            // While a writer copies kept records faster than decisions come,
+            // all threads verify; while it is the slower side (it waits on the
+            // disk and needs a core), this thread alone verifies and the
+            // others' cores go to the writer. Same edges either way.
+            let edges: Vec<(u32, u32, f64)> = if frontier.is_none_or(KeptFrontier::writer_waiting) {
+                batch
+                    .par_chunks(256)
+                    .map_init(SimilarityScratch::default, verify_pairs)
+                    .collect::<Result<Vec<_>>>()?
+                    .into_iter()
+                    .flatten()
+                    .collect()
+            } else {
+                verify_pairs(&mut scratch, batch)?
+            };
             verified_pairs += edges.len() as u64;
             verify_seconds += tv.elapsed().as_secs_f64();
 
