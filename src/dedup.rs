@@ -113,7 +113,8 @@ pub struct DedupConfig {
     pub max_record_bytes: usize,
     /// Where temporary files go; `None` = the output directory.
     pub tmp_dir: Option<PathBuf>,
-    /// Bytes of input per parallel block.
+    /// Bytes of input per parallel block; 0 = automatic
+    /// ([`crate::input::auto_block_bytes`]).
     pub block_bytes: usize,
     /// Remove lines found in at least this many documents (and repeats within a
     /// document) before sketching; `None` = compare whole texts.
@@ -141,7 +142,7 @@ impl Default for DedupConfig {
             on_bad_record: BadRecordPolicy::Error,
             max_record_bytes: 64 << 20,
             tmp_dir: None,
-            block_bytes: 8 << 20,
+            block_bytes: 0,
             strip_lines: None,
             band_buffer_bytes: None,
         }

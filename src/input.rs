@@ -410,7 +410,12 @@ impl<'a> RecordReader<'a> {
         RecordReader {
             sources,
             max_record_bytes,
-            block_bytes,
+            // 0 (automatic) means the smallest automatic size here; callers
+            // that know their thread count resolve it first.
+            block_bytes: match block_bytes {
+                0 => auto_block_bytes(1),
+                chosen => chosen,
+            },
             current: range.start,
             end: range.end.min(sources.len()),
             reader: None,
@@ -719,19 +724,34 @@ pub fn stream_blocks(
     block_bytes: usize,
     f: impl FnMut(&Block, u64) -> Result<std::ops::ControlFlow<()>>,
 ) -> Result<()> {
-    let decoders = rayon::current_num_threads();
-    stream_blocks_with(sources, max_record_bytes, block_bytes, decoders, f)
+    let threads = rayon::current_num_threads();
+    stream_blocks_with(sources, max_record_bytes, block_bytes, threads, f)
 }
 
-/// [`stream_blocks`] with at most `decoders` files decoded at once (for a
-/// caller outside the thread pool whose size it should follow).
+/// The block size `block_bytes = 0` stands for: 1 MiB per worker thread,
+/// between 2 and 8 MiB. Small enough that the blocks in flight stay in the
+/// last-level cache (on 2 cores, 2 MiB against 8 MiB blocks: wall 1.045 ->
+/// 0.935 s on a 519 MB corpus, median of 6), big enough that every thread
+/// gets a share of each block ([`Block::chunks`] cuts about 512 KiB units).
+pub fn auto_block_bytes(threads: usize) -> usize {
+    (threads << 20).clamp(2 << 20, 8 << 20)
+}
+
+/// [`stream_blocks`] for a caller outside the thread pool whose size it should
+/// follow: `threads` sets how many files are decoded at once and, with
+/// `block_bytes = 0`, the block size ([`auto_block_bytes`]).
 pub fn stream_blocks_with(
     sources: &[Source],
     max_record_bytes: usize,
     block_bytes: usize,
-    decoders: usize,
+    threads: usize,
     mut f: impl FnMut(&Block, u64) -> Result<std::ops::ControlFlow<()>>,
 ) -> Result<()> {
+    let block_bytes = match block_bytes {
+        0 => auto_block_bytes(threads),
+        chosen => chosen,
+    };
+    let decoders = threads;
     type Channel = (
         std::sync::mpsc::SyncSender<Result<Block>>,
         std::sync::mpsc::Receiver<Result<Block>>,

@@ -633,7 +633,8 @@ pub struct LinesConfig {
     /// Where stdin is spooled; `None` = beside the output (`--strip`) or the
     /// system temporary directory.
     pub tmp_dir: Option<PathBuf>,
-    /// Bytes of input per parallel block.
+    /// Bytes of input per parallel block; 0 = automatic
+    /// ([`crate::input::auto_block_bytes`]).
     pub block_bytes: usize,
 }
 
@@ -651,7 +652,7 @@ impl Default for LinesConfig {
             on_bad_record: BadRecordPolicy::Error,
             max_record_bytes: 64 << 20,
             tmp_dir: None,
-            block_bytes: 8 << 20,
+            block_bytes: 0,
         }
     }
 }
