@@ -7,8 +7,8 @@
 //!   back from the on-disk document store (sets are never all held in memory).
 //!   The sets are of 32-bit shingle fingerprints, the 64-bit hashes folded (see
 //!   [`crate::storage::encode_doc`] for what that costs: nothing measurable).
-//!   Removal precision is 1 by construction; the cost is one merge of two sorted
-//!   arrays per candidate pair.
+//!   Removal precision is 1 by construction; the cost is reading both records
+//!   and one probe of a small hash table per fingerprint ([`SetTable`]).
 //! - `signature`: the MinHash estimate (fraction of equal signature positions).
 //!   No disk reads, but the estimate has standard error √(J(1−J)/K) ≈ 0.035 at
 //!   J = 0.8, K = 128, so pairs just below the threshold get through and pairs just
