@@ -153,6 +153,13 @@ for ((round = 1; round <= RUNS; round++)); do
         mapfile -t cmd < <(tool_cmd "$tool" "$out")
         printf '%q ' "${cmd[@]}" > "$out/cmd.txt"
         log "round $round/$RUNS: $tool"
+        # Every run starts from the same state: nothing of an earlier run
+        # still being written back, and the corpus in the page cache. Some
+        # machines page out file data left untouched for a minute (DAMON's
+        # proactive reclaim on cloud VMs), which had the fastest tool read
+        # part of its input from disk after a slow one's run.
+        sync
+        cat "$CORPUS" > /dev/null
         start=$(date +%s%N)
         status=0
         /usr/bin/time -v -o "$out/time.txt" "${cmd[@]}" > "$out/stdout.log" 2> "$out/stderr.log" || status=$?
