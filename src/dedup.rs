@@ -47,7 +47,7 @@ use crate::input::{
     self, BadRecord, Block, Compression, FieldPaths, RawRecord, Source, SourceKind,
 };
 use crate::lines::{LineFilter, LineStripper, LinesConfig};
-use crate::lsh::{bucket_band, LshParams};
+use crate::lsh::{bucket_band_of, LshParams};
 use crate::output::{write_json_line, write_pretty_json, AtomicWriter, ParallelCompressor, Staged};
 use crate::progress::Progress;
 use crate::runs::{BandRunWriter, BandRuns, RunsParams};
@@ -1290,20 +1290,12 @@ impl<'a> Job<'a> {
             None => docs
                 .band_keys
                 .par_iter()
-                .map_init(
-                    || (Vec::new(), Vec::new()),
-                    |(keys, scratch), band_keys| {
-                        keys.clear();
-                        keys.extend(
-                            reps.iter()
-                                .enumerate()
-                                .map(|(g, &d)| (band_keys[d as usize], g as u32)),
-                        );
-                        let mut pairs = Vec::new();
-                        bucket_band(keys, scratch, &mut pairs);
-                        pairs
-                    },
-                )
+                .map_init(Vec::new, |scratch, band_keys| {
+                    let mut pairs = Vec::new();
+                    let entry = |g: usize| (band_keys[reps[g] as usize], g as u32);
+                    bucket_band_of(reps.len(), entry, scratch, &mut pairs);
+                    pairs
+                })
                 .flatten_iter()
                 .collect(),
         };

@@ -534,12 +534,12 @@ mod tests {
             }
             let refs: Vec<(&BandRuns, u32)> = files.iter().map(|(r, b)| (r, *b)).collect();
             for band in 0..bands {
-                let mut keys: Vec<(u64, u32)> = reps
+                let keys: Vec<(u64, u32)> = reps
                     .iter()
                     .map(|&d| (docs[d as usize].1[band], d))
                     .collect();
                 let mut want = Vec::new();
-                bucket_band(&mut keys, &mut Vec::new(), &mut want);
+                bucket_band(&keys, &mut Vec::new(), &mut want);
                 want.sort_unstable();
                 want.dedup();
                 assert_eq!(
