@@ -370,13 +370,20 @@ pub fn run(config: &DedupConfig) -> Result<DedupOutcome> {
 /// kept bits advance often.
 const PAIRS_PER_BATCH: usize = 4096;
 
+/// A candidate pair of groups keyed by its component: `(first group, a, b)`.
+type KeyedPair = (u32, u32, u32);
+
 /// Sorts candidate pairs of groups into batches of whole components (groups
 /// joined by candidate pairs), in the order of each component's first group,
 /// as `(first group of the component, a, b)`; within a component pairs stay
 /// sorted by `(a, b)`. A batch is closed at the first component boundary after
 /// `per_batch` pairs; the first batches are smaller (a sixteenth, doubling), so
-/// the first decisions are published soon.
-fn candidate_batches(candidates: &[(u32, u32)], per_batch: usize) -> Vec<Vec<(u32, u32, u32)>> {
+/// the first decisions are published soon. Returns the keyed pairs and the
+/// batches as ranges of them.
+fn candidate_batches(
+    candidates: &[(u32, u32)],
+    per_batch: usize,
+) -> (Vec<KeyedPair>, Vec<std::ops::Range<usize>>) {
     let mut groups: Vec<u32> = candidates.iter().flat_map(|&(a, b)| [a, b]).collect();
     groups.par_sort_unstable();
     groups.dedup();
@@ -395,24 +402,24 @@ fn candidate_batches(candidates: &[(u32, u32)], per_batch: usize) -> Vec<Vec<(u3
         let (ra, rb) = (root(&mut parent, index(a)), root(&mut parent, index(b)));
         parent[ra.max(rb) as usize] = ra.min(rb);
     }
-    let mut keyed: Vec<(u32, u32, u32)> = candidates
+    let mut keyed: Vec<KeyedPair> = candidates
         .iter()
         .map(|&(a, b)| (groups[root(&mut parent, index(a)) as usize], a, b))
         .collect();
     keyed.par_sort_unstable();
     let mut batches = Vec::new();
-    let mut rest = keyed.as_slice();
+    let mut start = 0;
     let mut size = (per_batch / 16).max(1);
-    while !rest.is_empty() {
-        let mut end = size.min(rest.len());
+    while start < keyed.len() {
+        let mut end = start + size.min(keyed.len() - start);
         size = size.saturating_mul(2).min(per_batch);
-        while end < rest.len() && rest[end].0 == rest[end - 1].0 {
+        while end < keyed.len() && keyed[end].0 == keyed[end - 1].0 {
             end += 1;
         }
-        batches.push(rest[..end].to_vec());
-        rest = &rest[end..];
+        batches.push(start..end);
+        start = end;
     }
-    batches
+    (keyed, batches)
 }
 
 /// Whether a document is kept, asked in document order by the writer of the
@@ -1322,8 +1329,9 @@ impl<'a> Job<'a> {
         // undecided component's first document is then final, and is published
         // to `frontier` for a writer that copies kept records meanwhile.
         let t = Instant::now();
-        let batches = candidate_batches(&candidates, self.pairs_per_batch);
+        let (keyed, batch_ranges) = candidate_batches(&candidates, self.pairs_per_batch);
         drop(candidates);
+        let batches: Vec<&[KeyedPair]> = batch_ranges.into_iter().map(|r| &keyed[r]).collect();
         if let Some(frontier) = frontier {
             // Exact duplicates other than their group's leader are removed
             // whatever clustering decides; a leader's fate waits for its
@@ -1355,7 +1363,7 @@ impl<'a> Job<'a> {
             // Verification, in parallel.
             let tv = Instant::now();
             candidate_pairs += batch.len() as u64;
-            let verify_pairs = |scratch: &mut SimilarityScratch, pairs: &[(u32, u32, u32)]| {
+            let verify_pairs = |scratch: &mut SimilarityScratch, pairs: &[KeyedPair]| {
                 let mut out = Vec::new();
                 for &(_, a, b) in pairs {
                     let s = similarity.between(reps[a as usize], reps[b as usize], scratch)?;
@@ -1790,8 +1798,9 @@ mod tests {
         // Components {0,1,5}, {2,7}, {3,4}, {6,8,9}.
         let candidates = [(0, 1), (1, 5), (2, 7), (3, 4), (6, 8), (6, 9), (8, 9)];
         for per_batch in [1, 2, 3, 100] {
-            let batches = candidate_batches(&candidates, per_batch);
-            let flat: Vec<(u32, u32, u32)> = batches.iter().flatten().copied().collect();
+            let (keyed, ranges) = candidate_batches(&candidates, per_batch);
+            let batches: Vec<&[KeyedPair]> = ranges.into_iter().map(|r| &keyed[r]).collect();
+            let flat: Vec<(u32, u32, u32)> = batches.iter().copied().flatten().copied().collect();
             let want = [
                 (0, 0, 1),
                 (0, 1, 5),
@@ -1808,7 +1817,7 @@ mod tests {
             }
             assert!(batches.iter().all(|b| !b.is_empty()));
         }
-        assert!(candidate_batches(&[], 4).is_empty());
+        assert!(candidate_batches(&[], 4).1.is_empty());
     }
 
     /// Deciding components in batches of any size gives the same decisions,
