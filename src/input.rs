@@ -24,6 +24,8 @@ use serde_json::value::RawValue;
 
 use crate::error::{BadRecordReason, Error, Result};
 
+mod jsonl;
+
 /// How a source's bytes are framed into documents.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceKind {
@@ -984,6 +986,19 @@ pub fn extract_json<'a>(
     text: &mut String,
 ) -> std::result::Result<RecordId<'a>, BadRecord> {
     let line = validate_utf8(line)?;
+    if let jsonl::Scan::Done { text: state, id } = jsonl::scan(line, paths, text) {
+        return record_outcome(state, id, paths);
+    }
+    extract_json_serde(line, paths, text)
+}
+
+/// [`extract_json`] by serde_json: the reference, and the path for every
+/// record the fast reader does not settle (with serde_json's error messages).
+fn extract_json_serde<'a>(
+    line: &'a str,
+    paths: &FieldPaths,
+    text: &mut String,
+) -> std::result::Result<RecordId<'a>, BadRecord> {
     text.clear();
     let mut found = Found {
         text,
@@ -999,7 +1014,16 @@ pub fn extract_json<'a>(
     walk.deserialize(&mut de)
         .and_then(|_| de.end())
         .map_err(|e| BadRecord::new(BadRecordReason::MalformedJson, json_error(&e)))?;
-    match found.text_state {
+    record_outcome(found.text_state, found.id.map(RawValue::get), paths)
+}
+
+/// The text's state and the id, as a record's result.
+fn record_outcome<'a>(
+    text_state: TextState,
+    id: Option<&'a str>,
+    paths: &FieldPaths,
+) -> std::result::Result<RecordId<'a>, BadRecord> {
+    match text_state {
         TextState::Missing => Err(BadRecord::new(
             BadRecordReason::MissingText,
             format!("no field {:?}", paths.text.join(".")),
@@ -1008,8 +1032,8 @@ pub fn extract_json<'a>(
             BadRecordReason::TextNotString,
             format!("field {:?} is {kind}, not a string", paths.text.join(".")),
         )),
-        TextState::Found => Ok(match found.id {
-            Some(raw) => RecordId::Json(raw.get()),
+        TextState::Found => Ok(match id {
+            Some(raw) => RecordId::Json(raw),
             None => RecordId::Missing,
         }),
     }
