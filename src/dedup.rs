@@ -48,7 +48,9 @@ use crate::input::{
 };
 use crate::lines::{LineFilter, LineStripper, LinesConfig};
 use crate::lsh::{bucket_band_of, LshParams};
-use crate::output::{write_json_line, write_pretty_json, AtomicWriter, ParallelCompressor, Staged};
+use crate::output::{
+    write_json_line, write_pretty_json, write_runs, AtomicWriter, ParallelCompressor, Staged,
+};
 use crate::progress::Progress;
 use crate::runs::{BandRunWriter, BandRuns, RunsParams};
 use crate::sketch::{SketchParams, Sketcher};
@@ -1603,6 +1605,8 @@ impl<'a> Job<'a> {
         let mut record = 0u64;
         let mut doc = 0u64;
         let mut kept = 0u64;
+        // Runs of kept records of the current block, written together.
+        let mut runs: Vec<(usize, usize)> = Vec::new();
         input::stream_blocks_with(
             &self.sources,
             self.config.max_record_bytes,
@@ -1630,9 +1634,7 @@ impl<'a> Job<'a> {
                             run = Some((start, r.end_with_terminator));
                         }
                         _ => {
-                            if let Some((start, end)) = run.take() {
-                                out.write_all(&block.data[start..end]).map_err(io)?;
-                            }
+                            runs.extend(run.take());
                             if copy_raw {
                                 run = Some((r.start, r.end_with_terminator));
                             }
@@ -1645,6 +1647,9 @@ impl<'a> Job<'a> {
                     if copy_raw {
                         continue;
                     }
+                    // Written in place: the runs before it go first.
+                    write_runs(out, &block.data, &runs).map_err(io)?;
+                    runs.clear();
                     match source.kind {
                         SourceKind::Jsonl => {
                             // The last line of a file without a final newline.
@@ -1667,9 +1672,9 @@ impl<'a> Job<'a> {
                         }
                     }
                 }
-                if let Some((start, end)) = run {
-                    out.write_all(&block.data[start..end]).map_err(io)?;
-                }
+                runs.extend(run);
+                write_runs(out, &block.data, &runs).map_err(io)?;
+                runs.clear();
                 if let Some(c) = compressor.as_mut() {
                     c.flush_to(&mut file).map_err(io)?;
                 }
