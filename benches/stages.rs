@@ -393,6 +393,41 @@ fn bench_input(c: &mut Criterion) {
             }
         })
     });
+    // The same texts in Cyrillic letters, written as Python's `json.dumps`
+    // writes them by default: every non-ASCII character a `\uXXXX` escape.
+    let escaped: Vec<String> = corpus()
+        .texts
+        .iter()
+        .map(|text| {
+            let mut line = String::from(r#"{"id":"x","text":""#);
+            for c in text.chars() {
+                match c {
+                    'a'..='z' => {
+                        line.push_str(&format!("\\u{:04x}", 0x430 + (c as u32 - 'a' as u32)))
+                    }
+                    '\n' => line.push_str("\\n"),
+                    '"' => line.push_str("\\\""),
+                    '\\' => line.push_str("\\\\"),
+                    c if c.is_ascii() => line.push(c),
+                    c => line.push_str(&format!("\\u{:04x}", c as u32)),
+                }
+            }
+            line.push_str("\"}");
+            line
+        })
+        .collect();
+    group.throughput(Throughput::Bytes(
+        escaped.iter().map(|l| l.len() as u64).sum(),
+    ));
+    group.bench_function("extract_json/escaped_cyrillic", |b| {
+        b.iter(|| {
+            for line in &escaped {
+                let id = extract_json(black_box(line.as_bytes()), &paths, &mut text)
+                    .expect("well-formed record");
+                black_box((id, text.len()));
+            }
+        })
+    });
     group.finish();
 }
 

@@ -213,7 +213,13 @@ impl<'a> Reader<'a, '_> {
     fn string(&mut self, mut out: Option<&mut String>) -> Step {
         loop {
             let start = self.pos;
-            let end = self.find_special(start);
+            // An escape right after an escape (text written with every
+            // non-ASCII character as `\uXXXX`) skips the vector scan.
+            let end = if self.bytes.get(start) == Some(&b'\\') {
+                start
+            } else {
+                self.find_special(start)
+            };
             if let Some(out) = out.as_deref_mut() {
                 out.push_str(&self.line[start..end]);
             }
@@ -273,26 +279,33 @@ impl<'a> Reader<'a, '_> {
     }
 
     fn hex4(&mut self) -> Step<u16> {
-        let digits = self.bytes.get(self.pos..self.pos + 4).ok_or(Bail)?;
-        let mut value = 0u16;
-        for &d in digits {
-            let nibble = match d {
-                b'0'..=b'9' => d - b'0',
-                b'a'..=b'f' => d - b'a' + 10,
-                b'A'..=b'F' => d - b'A' + 10,
-                _ => return Err(Bail),
-            };
-            value = value << 4 | u16::from(nibble);
+        let digits: &[u8; 4] = self
+            .bytes
+            .get(self.pos..self.pos + 4)
+            .ok_or(Bail)?
+            .try_into()
+            .expect("4 bytes");
+        // Each digit's value, or -1 (which makes the sum negative).
+        let value = i32::from(HEX[usize::from(digits[0])]) << 12
+            | i32::from(HEX[usize::from(digits[1])]) << 8
+            | i32::from(HEX[usize::from(digits[2])]) << 4
+            | i32::from(HEX[usize::from(digits[3])]);
+        if value < 0 {
+            return Err(Bail);
         }
         self.pos += 4;
-        Ok(value)
+        Ok(value as u16)
     }
 
     /// A string passed over as serde_json passes over one it ignores: any
     /// four hex digits are a valid `\u` escape (it does not pair surrogates).
     fn ignore_string(&mut self) -> Step {
         loop {
-            let end = self.find_special(self.pos);
+            let end = if self.bytes.get(self.pos) == Some(&b'\\') {
+                self.pos
+            } else {
+                self.find_special(self.pos)
+            };
             match self.bytes.get(end) {
                 Some(b'"') => {
                     self.pos = end + 1;
@@ -455,6 +468,22 @@ impl<'a> Reader<'a, '_> {
         find_special_portable(self.bytes, from)
     }
 }
+
+/// The value of each hex digit; -1 for other bytes.
+static HEX: [i8; 256] = {
+    let mut table = [-1i8; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            d @ b'0'..=b'9' => (d - b'0') as i8,
+            d @ b'a'..=b'f' => (d - b'a' + 10) as i8,
+            d @ b'A'..=b'F' => (d - b'A' + 10) as i8,
+            _ => -1,
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Whether [`avx2::find_special`] may run (cached by the callees).
 fn vector_available() -> bool {
