@@ -47,17 +47,14 @@ pub(super) fn scan<'a>(line: &'a str, paths: &FieldPaths, text: &mut String) -> 
         id: None,
         vector: vector_available(),
     };
-    let parsed = reader.ws().and_then(|first| {
-        if first != Some(b'{') {
-            return Err(Bail);
-        }
-        reader.pos += 1;
+    let parsed = (|| {
+        reader.expect(b'{')?;
         reader.object(Some(&paths.text), paths.id.as_deref())?;
-        match reader.ws()? {
+        match reader.ws() {
             None => Ok(()),
             Some(_) => Err(Bail),
         }
-    });
+    })();
     match parsed {
         Ok(()) => Scan::Done {
             text: reader.text_state,
@@ -85,20 +82,20 @@ const MAX_DEPTH: u32 = 64;
 impl<'a> Reader<'a, '_> {
     /// Skips JSON whitespace; returns the next byte, if any.
     #[inline]
-    fn ws(&mut self) -> Step<Option<u8>> {
+    fn ws(&mut self) -> Option<u8> {
         while let Some(&b) = self.bytes.get(self.pos) {
             match b {
                 b' ' | b'\n' | b'\t' | b'\r' => self.pos += 1,
-                _ => return Ok(Some(b)),
+                _ => return Some(b),
             }
         }
-        Ok(None)
+        None
     }
 
     /// Consumes `byte` (after whitespace) or gives up.
     #[inline]
     fn expect(&mut self, byte: u8) -> Step {
-        if self.ws()? == Some(byte) {
+        if self.ws() == Some(byte) {
             self.pos += 1;
             Ok(())
         } else {
@@ -109,7 +106,7 @@ impl<'a> Reader<'a, '_> {
     /// The members of an object whose `{` was consumed, following the rest
     /// of the text and id paths the way `super::Walk` does.
     fn object(&mut self, text: Option<&[String]>, id: Option<&[String]>) -> Step {
-        if self.ws()? == Some(b'}') {
+        if self.ws() == Some(b'}') {
             self.pos += 1;
             return Ok(());
         }
@@ -122,7 +119,8 @@ impl<'a> Reader<'a, '_> {
             match (text_next, id_next) {
                 (Some([]), _) => self.text_value()?,
                 (None, Some([])) => {
-                    let start = self.skip_ws_then_pos()?;
+                    self.ws();
+                    let start = self.pos;
                     self.ignore_value()?;
                     self.id = Some(&self.line[start..self.pos]);
                 }
@@ -131,7 +129,7 @@ impl<'a> Reader<'a, '_> {
                     self.nested(text.filter(|p| !p.is_empty()), id.filter(|p| !p.is_empty()))?
                 }
             }
-            match self.ws()? {
+            match self.ws() {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
@@ -140,11 +138,6 @@ impl<'a> Reader<'a, '_> {
                 _ => return Err(Bail),
             }
         }
-    }
-
-    fn skip_ws_then_pos(&mut self) -> Step<usize> {
-        self.ws()?;
-        Ok(self.pos)
     }
 
     /// A key without escapes (keys with escapes go to serde_json), after its
@@ -163,7 +156,7 @@ impl<'a> Reader<'a, '_> {
     /// must be a valid one, anything else is passed over (numbers go to
     /// serde_json, which converts them here and may reject them).
     fn nested(&mut self, text: Option<&[String]>, id: Option<&[String]>) -> Step {
-        match self.ws()? {
+        match self.ws() {
             Some(b'{') => {
                 self.pos += 1;
                 self.object(text, id)
@@ -181,7 +174,7 @@ impl<'a> Reader<'a, '_> {
     /// buffer; anything else is noted by kind, unless a string was already
     /// found under a repeated key (serde_json's visitor behaves the same).
     fn text_value(&mut self) -> Step {
-        let kind = match self.ws()? {
+        let kind = match self.ws() {
             Some(b'"') => {
                 self.pos += 1;
                 let mut text = std::mem::take(self.text);
@@ -337,7 +330,7 @@ impl<'a> Reader<'a, '_> {
         let mut depth = 0u32;
         loop {
             // A value.
-            match self.ws()?.ok_or(Bail)? {
+            match self.ws().ok_or(Bail)? {
                 b'"' => {
                     self.pos += 1;
                     self.ignore_string()?;
@@ -355,7 +348,7 @@ impl<'a> Reader<'a, '_> {
                     objects = objects << 1 | u64::from(is_object);
                     depth += 1;
                     let close = if is_object { b'}' } else { b']' };
-                    if self.ws()? == Some(close) {
+                    if self.ws() == Some(close) {
                         self.pos += 1;
                         objects >>= 1;
                         depth -= 1;
@@ -374,7 +367,7 @@ impl<'a> Reader<'a, '_> {
                     return Ok(());
                 }
                 let is_object = objects & 1 == 1;
-                match self.ws()? {
+                match self.ws() {
                     Some(b',') => {
                         self.pos += 1;
                         if is_object {
