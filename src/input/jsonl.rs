@@ -206,13 +206,7 @@ impl<'a> Reader<'a, '_> {
     fn string(&mut self, mut out: Option<&mut String>) -> Step {
         loop {
             let start = self.pos;
-            // An escape right after an escape (text written with every
-            // non-ASCII character as `\uXXXX`) skips the vector scan.
-            let end = if self.bytes.get(start) == Some(&b'\\') {
-                start
-            } else {
-                self.find_special(start)
-            };
+            let end = self.find_special(start);
             if let Some(out) = out.as_deref_mut() {
                 out.push_str(&self.line[start..end]);
             }
@@ -294,11 +288,7 @@ impl<'a> Reader<'a, '_> {
     /// four hex digits are a valid `\u` escape (it does not pair surrogates).
     fn ignore_string(&mut self) -> Step {
         loop {
-            let end = if self.bytes.get(self.pos) == Some(&b'\\') {
-                self.pos
-            } else {
-                self.find_special(self.pos)
-            };
+            let end = self.find_special(self.pos);
             match self.bytes.get(end) {
                 Some(b'"') => {
                     self.pos = end + 1;
@@ -452,6 +442,14 @@ impl<'a> Reader<'a, '_> {
     /// `from`, or the length of the line.
     #[inline]
     fn find_special(&self, from: usize) -> usize {
+        // A special byte right there (an escape after an escape, in text
+        // written with every non-ASCII character as `\uXXXX`; an empty
+        // string) needs no scan.
+        match self.bytes.get(from) {
+            Some(&b) if is_special(b) => return from,
+            None => return self.bytes.len(),
+            Some(_) => {}
+        }
         #[cfg(target_arch = "x86_64")]
         if self.vector {
             // SAFETY: `vector` is true only when `vector_available` found
