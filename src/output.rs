@@ -317,6 +317,9 @@ pub fn write_runs(out: &mut dyn Write, data: &[u8], runs: &[(usize, usize)]) -> 
             *slice = io::IoSlice::new(&data[start..end]);
         }
         let mut pending = &mut slices[..group.len()];
+        // Drops leading empty ranges, so a group of only empty ones makes no
+        // call (a writer may answer a call with nothing to write by 0, which
+        // would read as `WriteZero`).
         io::IoSlice::advance_slices(&mut pending, 0);
         while !pending.is_empty() {
             match out.write_vectored(pending) {

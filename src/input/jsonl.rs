@@ -286,6 +286,9 @@ impl<'a> Reader<'a, '_> {
 
     /// A string passed over as serde_json passes over one it ignores: any
     /// four hex digits are a valid `\u` escape (it does not pair surrogates).
+    /// Kept apart from [`Reader::string`] on purpose: one loop taking the
+    /// kind of reading as an argument made decoding escaped text 11% slower
+    /// (criterion `input/extract_json/escaped_cyrillic`, 43.7 → 48.6 ms).
     fn ignore_string(&mut self) -> Step {
         loop {
             let end = self.find_special(self.pos);
