@@ -133,7 +133,16 @@ impl MinHasher {
         let k = self.num_perm;
         assert_eq!(out.len(), k, "signature length must be K");
         out.fill(EMPTY);
-        for &h in shingles {
+        #[cfg(target_arch = "x86_64")]
+        let filled = if k <= u32::MAX as usize && avx512::fill_available() {
+            // SAFETY: the CPU's features were checked, and K is below 2³².
+            unsafe { avx512::fill_bins(self.salt, shingles, out) }
+        } else {
+            0
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let filled = 0;
+        for &h in &shingles[filled..] {
             let x = mix64(h ^ self.salt);
             let slot = &mut out[bin_of(x as u32, k)];
             *slot = (*slot).min(((x >> 32) as u32).min(EMPTY - 1));
@@ -298,6 +307,53 @@ mod tests {
                 })
             })
             .collect()
+    }
+
+    /// The shingle hash whose mix under `h`'s salt is `x` (each step of
+    /// [`mix64`] is invertible: a shift of 33 undoes itself, and the
+    /// multipliers are odd).
+    fn unmix(h: &MinHasher, mut x: u64) -> u64 {
+        fn inverse(a: u64) -> u64 {
+            // Newton's iteration doubles the correct low bits each step.
+            let mut inv = a;
+            for _ in 0..6 {
+                inv = inv.wrapping_mul(2u64.wrapping_sub(a.wrapping_mul(inv)));
+            }
+            inv
+        }
+        x ^= x >> 33;
+        x = x.wrapping_mul(inverse(0xC4CE_B9FE_1A85_EC53));
+        x ^= x >> 33;
+        x = x.wrapping_mul(inverse(0xFF51_AFD7_ED55_8CCD));
+        x ^= x >> 33;
+        x ^ h.salt
+    }
+
+    #[test]
+    fn extreme_mixes_are_binned_and_capped_as_defined() {
+        // Values at the cap (high bits all ones), the last and first bins,
+        // in every position of a group of eight and in the scalar tail.
+        for k in [1, 7, 128, 4096] {
+            let h = MinHasher::new(k, 9);
+            for x in [
+                u64::MAX,
+                0xFFFF_FFFF_0000_0000,
+                0x0000_0000_FFFF_FFFF,
+                0,
+                1 << 32,
+            ] {
+                assert_eq!(mix64(unmix(&h, x) ^ h.salt), x);
+                for len in [1, 8, 9, 16, 17] {
+                    let mut shingles: Vec<u64> = (0..len as u64).map(|i| i * 7919).collect();
+                    for at in [0, len - 1, len / 2] {
+                        shingles[at] = unmix(&h, x);
+                        let mut fast = vec![0; k];
+                        h.sign(&shingles, &mut fast);
+                        assert_eq!(fast, sign_by_definition(&h, &shingles), "k {k} x {x:#x}");
+                    }
+                }
+            }
+        }
     }
 
     proptest::proptest! {

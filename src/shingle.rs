@@ -36,7 +36,7 @@
 //! ```
 
 #[cfg(target_arch = "x86_64")]
-mod avx512;
+pub(crate) mod avx512;
 
 use xxhash_rust::xxh3::xxh3_64_with_seed;
 

@@ -8,8 +8,12 @@
 //! sequences at once: each round gathers the sixteen probed bins' values and
 //! keeps, per lane, the first that is filled. The rule is the scalar one
 //! (first filled bin of the sequence), so signatures are identical (tested).
+//!
+//! [`fill_bins`], the step before: each shingle's mix, bin and value.
 
 use std::arch::x86_64::*;
+
+use crate::shingle::avx512::mix64x8;
 
 /// Whether this process may ([`crate::cpu`]) and this CPU can run
 /// [`borrow_cached`]. Both answers are cached, so asking per call is cheap.
@@ -67,4 +71,56 @@ pub(super) unsafe fn borrow_cached(
         unsafe { _mm512_storeu_si512(current.as_mut_ptr().cast(), values) };
         out[group..group + lanes].copy_from_slice(&current[..lanes]);
     }
+}
+
+/// Whether this process may and this CPU can run [`fill_bins`] (the 64-bit
+/// lane multiplies are AVX-512 DQ).
+pub(super) fn fill_available() -> bool {
+    crate::cpu::avx512_allowed()
+        && is_x86_feature_detected!("avx512f")
+        && is_x86_feature_detected!("avx512dq")
+}
+
+/// The bin filling of [`super::MinHasher::sign`] for the first
+/// `shingles.len() / 8 * 8` shingles, which it returns: each shingle's mix,
+/// bin and value are computed eight at a time, then the eight bins take their
+/// minimum one by one.
+///
+/// Why (measured on 500-shingle documents, K = 128): `sign` was 10% of
+/// `dedup`'s samples, and the scalar loop spent most of its time in the two
+/// 64-bit multiplies of each mix; computing them in vectors first made
+/// filling ~40% faster. Same arithmetic, so signatures are identical (tested).
+///
+/// # Safety
+///
+/// The CPU must have the features [`fill_available`] checks; `out.len()` (K)
+/// must be below 2³². Memory is otherwise reached through bounds-checked
+/// references.
+#[target_feature(enable = "avx512f,avx512dq")]
+pub(super) unsafe fn fill_bins(salt: u64, shingles: &[u64], out: &mut [u32]) -> usize {
+    debug_assert!(out.len() <= u32::MAX as usize);
+    let salt = _mm512_set1_epi64(salt as i64);
+    let k = _mm512_set1_epi64(out.len() as i64);
+    let cap = _mm512_set1_epi64(i64::from(super::EMPTY - 1));
+    let mut eights = shingles.chunks_exact(8);
+    for eight in &mut eights {
+        let eight: &[u64; 8] = eight.try_into().expect("8 shingles");
+        // SAFETY: `eight` is a reference to 64 readable bytes; the load has
+        // no alignment requirement.
+        let hashes = unsafe { _mm512_loadu_si512(eight.as_ptr().cast()) };
+        let x = mix64x8(_mm512_xor_si512(hashes, salt));
+        // `bin_of`: (low 32 bits × K) >> 32, below K; the value: the high 32
+        // bits, capped one below EMPTY. Packed as (value << 32) | bin.
+        let bins = _mm512_srli_epi64::<32>(_mm512_mul_epu32(x, k));
+        let values = _mm512_min_epu64(_mm512_srli_epi64::<32>(x), cap);
+        let packed = _mm512_or_si512(bins, _mm512_slli_epi64::<32>(values));
+        let mut lanes = [0u64; 8];
+        // SAFETY: `lanes` is 64 writable bytes; no alignment requirement.
+        unsafe { _mm512_storeu_si512(lanes.as_mut_ptr().cast(), packed) };
+        for lane in lanes {
+            let slot = &mut out[lane as u32 as usize];
+            *slot = (*slot).min((lane >> 32) as u32);
+        }
+    }
+    shingles.len() - eights.remainder().len()
 }

@@ -248,7 +248,7 @@ fn hash_words_in_place(shingler: &Shingler, text: &[u8], words: &mut [u64]) {
 /// [`super::mix64`] on each of eight lanes.
 #[inline]
 #[target_feature(enable = "avx512f,avx512dq")]
-fn mix64x8(mut x: __m512i) -> __m512i {
+pub(crate) fn mix64x8(mut x: __m512i) -> __m512i {
     x = _mm512_xor_si512(x, _mm512_srli_epi64::<33>(x));
     x = _mm512_mullo_epi64(x, _mm512_set1_epi64(0xFF51_AFD7_ED55_8CCDu64 as i64));
     x = _mm512_xor_si512(x, _mm512_srli_epi64::<33>(x));
