@@ -54,8 +54,11 @@ use crate::output::{
 use crate::progress::Progress;
 use crate::runs::{BandRunWriter, BandRuns, RunsParams};
 use crate::sketch::{SketchParams, Sketcher};
-use crate::storage::{encode_doc, DocStore, DocStoreWriter};
-use crate::verify::{split_location, store_location, Similarity, SimilarityScratch, VerifyMode};
+use crate::storage::{encode_doc, encode_doc_location, DocStore, DocStoreWriter, InputLocation};
+use crate::verify::{
+    split_location, store_location, InputShingler, LoadedSets, Similarity, SimilarityScratch,
+    VerifyMode,
+};
 
 /// Which copy of a duplicate group survives.
 #[derive(
@@ -115,6 +118,10 @@ pub struct DedupConfig {
     pub max_record_bytes: usize,
     /// Where temporary files go; `None` = the output directory.
     pub tmp_dir: Option<PathBuf>,
+    /// Exact verification shingles the documents it compares again from an
+    /// uncompressed input, and the document store keeps only where each
+    /// document is, instead of every document's fingerprints.
+    pub verify_from_input: bool,
     /// Bytes of input per parallel block; 0 = automatic
     /// ([`crate::input::auto_block_bytes`]).
     pub block_bytes: usize,
@@ -144,6 +151,7 @@ impl Default for DedupConfig {
             on_bad_record: BadRecordPolicy::Error,
             max_record_bytes: 64 << 20,
             tmp_dir: None,
+            verify_from_input: false,
             block_bytes: 0,
             strip_lines: None,
             band_buffer_bytes: None,
@@ -328,6 +336,9 @@ pub struct Parameters {
     pub keep: KeepRule,
     /// Verification mode.
     pub verify: VerifyMode,
+    /// `--verify-from-input`: documents of uncompressed inputs were shingled
+    /// again from the input to be verified.
+    pub verify_from_input: bool,
     /// Bad-record policy.
     pub on_bad_record: BadRecordPolicy,
     /// Text field path.
@@ -371,6 +382,11 @@ pub fn run(config: &DedupConfig) -> Result<DedupOutcome> {
 /// enough to keep every core busy verifying, small enough that the published
 /// kept bits advance often.
 const PAIRS_PER_BATCH: usize = 4096;
+
+/// Text (bytes) of one batch's documents shingled ahead of verification at
+/// most: their fingerprints take about 2/3 of it (a word of ~6 bytes is a
+/// 4-byte fingerprint).
+const LOADED_TEXT_BYTES: usize = 64 << 20;
 
 /// A candidate pair of groups keyed by its component: `(first group, a, b)`.
 type KeyedPair = (u32, u32, u32);
@@ -688,14 +704,25 @@ impl<'a> Worker<'a> {
         };
         let summary = self.sketcher.sketch(text, &mut self.signature);
         let store_start = out.store.len();
-        let set: &[u64] = if job.config.verify == VerifyMode::Exact && !summary.is_empty() {
-            // Stored as computed; sorted into a set only if it is ever read for
-            // verification (most documents never are).
-            self.sketcher.shingles()
-        } else {
-            &[]
-        };
-        encode_doc(&self.id, set, &mut out.store);
+        let exact_sets = job.config.verify == VerifyMode::Exact && !summary.is_empty();
+        match u32::try_from(record.end - record.start) {
+            // Verification shingles the few documents it reads again from an
+            // uncompressed input, so only their place is stored.
+            Ok(len)
+                if exact_sets && job.sets_from_input && source.compression == Compression::None =>
+            {
+                let at = InputLocation {
+                    source: record.source,
+                    offset: record.offset,
+                    len,
+                };
+                encode_doc_location(&self.id, at, &mut out.store);
+            }
+            // Stored as computed; sorted into a set only if it is ever read
+            // for verification (most documents never are).
+            _ if exact_sets => encode_doc(&self.id, self.sketcher.shingles(), &mut out.store),
+            _ => encode_doc(&self.id, &[], &mut out.store),
+        }
         let keys_at = out.band_keys.len();
         out.band_keys.resize(keys_at + job.lsh.bands, 0);
         job.lsh
@@ -728,6 +755,21 @@ pub(crate) struct Job<'a> {
     skipped_path: PathBuf,
     /// Candidate pairs decided per batch ([`PAIRS_PER_BATCH`]; tests vary it).
     pairs_per_batch: usize,
+    /// Whether documents of uncompressed inputs are stored by their place in
+    /// the input (shingled again when verified) rather than with their
+    /// fingerprints: for a run that reads its own inputs, not for a shard,
+    /// whose store must stand without them.
+    sets_from_input: bool,
+}
+
+/// Pins the type of a closure that verifies a run of candidate pairs with a
+/// scratch of the similarity's lifetime (an annotated closure parameter would
+/// take scratches of every lifetime, which the similarity cannot serve).
+fn pair_verifier<'s, F>(verify: F) -> F
+where
+    F: Fn(&mut SimilarityScratch<'s>, &[KeyedPair]) -> Result<Vec<(u32, u32, f64)>>,
+{
+    verify
 }
 
 /// Pass-1 results that later stages need.
@@ -784,7 +826,9 @@ impl<'a> Job<'a> {
         };
         let sources = input::discover(&config.inputs, spool.as_deref())?;
         let skipped_path = config.output_dir.join("skipped.jsonl");
-        Self::assemble(config, sources, work_dir, skipped_path)
+        let mut job = Self::assemble(config, sources, work_dir, skipped_path)?;
+        job.sets_from_input = config.verify_from_input && config.verify == VerifyMode::Exact;
+        Ok(job)
     }
 
     /// A job over sources discovered elsewhere (a shard of a sharded run), with
@@ -823,6 +867,7 @@ impl<'a> Job<'a> {
             line_filter: None,
             skipped_path,
             pairs_per_batch: PAIRS_PER_BATCH,
+            sets_from_input: false,
         })
     }
 
@@ -1053,6 +1098,7 @@ impl<'a> Job<'a> {
             strip_lines: c.strip_lines,
             keep: c.keep,
             verify: c.verify,
+            verify_from_input: c.verify_from_input,
             on_bad_record: c.on_bad_record,
             text_field: c.text_field.clone(),
             id_field: c.id_field.clone(),
@@ -1316,6 +1362,14 @@ impl<'a> Job<'a> {
             VerifyMode::Exact => Similarity::Exact {
                 stores: &pass1.stores,
                 offsets: &docs.store_offset,
+                input: self.sets_from_input.then(|| InputShingler {
+                    sources: &self.sources,
+                    fields: &self.fields,
+                    max_record_bytes: self.config.max_record_bytes,
+                    line_filter: self.line_filter.as_ref(),
+                    sketch: &self.config.sketch,
+                    exact: &docs.exact,
+                }),
             },
             VerifyMode::Signature | VerifyMode::None => Similarity::Signature {
                 signatures: &docs.signatures,
@@ -1365,16 +1419,38 @@ impl<'a> Job<'a> {
             // Verification, in parallel.
             let tv = Instant::now();
             candidate_pairs += batch.len() as u64;
-            let verify_pairs = |scratch: &mut SimilarityScratch, pairs: &[KeyedPair]| {
+            let loaded = if similarity.reads_input() {
+                // The batch's documents, shingled again from the input up to
+                // a budget of text (the rest are read as their pairs come).
+                let mut wanted: Vec<u32> = batch
+                    .iter()
+                    .flat_map(|&(_, a, b)| [reps[a as usize], reps[b as usize]])
+                    .collect();
+                wanted.sort_unstable();
+                wanted.dedup();
+                let mut budget = LOADED_TEXT_BYTES;
+                wanted.retain(|&d| {
+                    let len = docs.text_len[d as usize] as usize;
+                    let fits = len <= budget;
+                    budget -= if fits { len } else { 0 };
+                    fits
+                });
+                similarity.load_sets(&wanted)?
+            } else {
+                LoadedSets::default()
+            };
+            let loaded = &loaded;
+            let verify_pairs = pair_verifier(|scratch, pairs| {
                 let mut out = Vec::new();
                 for &(_, a, b) in pairs {
-                    let s = similarity.between(reps[a as usize], reps[b as usize], scratch)?;
+                    let s =
+                        similarity.between(reps[a as usize], reps[b as usize], loaded, scratch)?;
                     if accepts(s) {
                         out.push((a, b, s));
                     }
                 }
                 Ok(out)
-            };
+            });
             // While a writer copies kept records faster than decisions come,
             // all threads verify; while it is the slower side (it waits on the
             // disk and needs a core), this thread alone verifies and the
@@ -1446,6 +1522,7 @@ impl<'a> Job<'a> {
                         Err(_) => similarity.between(
                             reps[g as usize],
                             reps[kept as usize],
+                            loaded,
                             &mut scratch,
                         )?,
                     };

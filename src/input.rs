@@ -298,6 +298,9 @@ pub struct RawRecord {
     pub end_with_terminator: usize,
     /// Whether the bytes are usable.
     pub status: RecordStatus,
+    /// Byte offset of the content in its file, for uncompressed sources
+    /// (where [`read_record_at`] can read it again); 0 for compressed ones.
+    pub offset: u64,
 }
 
 /// A batch of records read sequentially, processed in parallel.
@@ -331,6 +334,7 @@ impl Block {
     /// use shingle::input::{Block, RawRecord, RecordStatus};
     /// let record = |start, end| RawRecord {
     ///     source: 0, line: 1, start, end, end_with_terminator: end, status: RecordStatus::Ok,
+    ///     offset: start as u64,
     /// };
     /// let big = shingle::input::CHUNK_BYTES;
     /// let block = Block {
@@ -389,6 +393,9 @@ pub struct RecordReader<'a> {
     skipping: bool,
     /// Set when [`RecordReader::read_plain_lines`] stopped for a full block.
     block_full: bool,
+    /// Bytes read so far from the current plain source: the end of the
+    /// block's data is at this offset of the file (records' `offset`).
+    file_pos: u64,
 }
 
 impl<'a> RecordReader<'a> {
@@ -430,6 +437,7 @@ impl<'a> RecordReader<'a> {
             carry: Vec::new(),
             skipping: false,
             block_full: false,
+            file_pos: 0,
         }
     }
 
@@ -491,6 +499,7 @@ impl<'a> RecordReader<'a> {
                 self.reader = Some(source.open(self.consumed.clone())?);
             }
             self.line = 0;
+            self.file_pos = 0;
             self.carry.clear();
             self.skipping = false;
         }
@@ -527,6 +536,7 @@ impl<'a> RecordReader<'a> {
                     end,
                     end_with_terminator: end,
                     status,
+                    offset: 0,
                 });
                 Ok(true)
             }
@@ -550,6 +560,7 @@ impl<'a> RecordReader<'a> {
                             end,
                             end_with_terminator,
                             status: RecordStatus::Ok,
+                            offset: 0,
                         });
                         return Ok(true);
                     }
@@ -563,6 +574,7 @@ impl<'a> RecordReader<'a> {
                             end: start,
                             end_with_terminator: start,
                             status: RecordStatus::TooLarge,
+                            offset: 0,
                         });
                         return Ok(true);
                     }
@@ -581,6 +593,7 @@ impl<'a> RecordReader<'a> {
                             end: start,
                             end_with_terminator: start,
                             status: RecordStatus::Truncated,
+                            offset: 0,
                         });
                         // Make the next call move to the next source.
                         self.reader = Some(Box::new(io::empty()));
@@ -626,6 +639,7 @@ impl<'a> RecordReader<'a> {
                         end: line_start,
                         end_with_terminator: line_start,
                         status: RecordStatus::TooLarge,
+                        offset: self.file_pos - (block.data.len() - line_start) as u64,
                     });
                 } else if block.data[line_start..end]
                     .iter()
@@ -640,6 +654,7 @@ impl<'a> RecordReader<'a> {
                         end,
                         end_with_terminator,
                         status: RecordStatus::Ok,
+                        offset: self.file_pos - (block.data.len() - line_start) as u64,
                     });
                 }
                 line_start = end_with_terminator;
@@ -682,6 +697,7 @@ impl<'a> RecordReader<'a> {
                     Error::io("reading", &source.name, e)
                 })?;
             self.consumed.fetch_add(n as u64, Ordering::Relaxed);
+            self.file_pos += n as u64;
             if n == 0 {
                 // The source's last line, without a final newline.
                 if line_start < block.data.len() || self.skipping {
@@ -711,6 +727,7 @@ impl<'a> RecordReader<'a> {
                         end,
                         end_with_terminator: end,
                         status,
+                        offset: self.file_pos - (block.data.len() - line_start) as u64,
                     });
                 }
                 return Ok(false);
@@ -1284,6 +1301,42 @@ impl DocId<'_> {
             }
         }
     }
+}
+
+/// Reads the record at `at` of an uncompressed source again, from `file`
+/// (opened on `source.path`), into `block` as its only record: the same bytes
+/// pass 1 parsed, for verification to shingle again. A file that got shorter
+/// is an [`Error::InputChanged`].
+pub fn read_record_at(
+    file: &File,
+    source: &Source,
+    at: crate::storage::InputLocation,
+    block: &mut Block,
+) -> Result<()> {
+    use std::os::unix::fs::FileExt;
+    let len = at.len as usize;
+    block.data.clear();
+    block.data.resize(len, 0);
+    block.records.clear();
+    block.blank_lines = 0;
+    file.read_exact_at(&mut block.data, at.offset)
+        .map_err(|e| match e.kind() {
+            io::ErrorKind::UnexpectedEof => Error::InputChanged {
+                path: source.name.clone(),
+                detail: format!("bytes {} to {} are gone", at.offset, at.offset + len as u64),
+            },
+            _ => Error::io("reading", &source.name, e),
+        })?;
+    block.records.push(RawRecord {
+        source: at.source,
+        line: 0,
+        start: 0,
+        end: len,
+        end_with_terminator: len,
+        status: RecordStatus::Ok,
+        offset: at.offset,
+    });
+    Ok(())
 }
 
 /// Turns one raw record into its text and id, or says why it cannot be used.

@@ -93,9 +93,29 @@ impl Sketcher {
     /// Sketches `text`: fills `signature` (length K) and returns the summary.
     /// Afterwards [`Sketcher::shingle_set`] gives the document's shingle set.
     pub fn sketch(&mut self, text: &str, signature: &mut [u32]) -> SketchSummary {
+        let summary = self.shingle_text(text);
+        self.minhasher.sign(&self.hashes, signature);
+        summary
+    }
+
+    /// Normalizes and shingles `text` as [`Sketcher::sketch`] does, without
+    /// the MinHash signature (for a document read again only to be compared
+    /// exactly); [`Sketcher::shingles`] then gives its shingles.
+    ///
+    /// ```
+    /// use shingle::sketch::{SketchParams, Sketcher};
+    /// let params = SketchParams::default();
+    /// let mut sketcher = Sketcher::new(&params);
+    /// let text = "Breaking news: the river rose two metres overnight.";
+    /// let mut signature = vec![0u32; params.num_perm];
+    /// let full = sketcher.sketch(text, &mut signature);
+    /// let shingles = sketcher.shingles().to_vec();
+    /// assert_eq!(sketcher.shingle_text(text), full);
+    /// assert_eq!(sketcher.shingles(), &shingles[..]);
+    /// ```
+    pub fn shingle_text(&mut self, text: &str) -> SketchSummary {
         let words = self.normalizer.normalize(text, &mut self.normalized);
         self.shingler.shingle(&self.normalized, &mut self.hashes);
-        self.minhasher.sign(&self.hashes, signature);
         let exact = if words == 0 {
             0
         } else {

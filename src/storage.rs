@@ -110,10 +110,49 @@ pub fn read_header<R: Read, P: DeserializeOwned>(
 }
 
 const DOC_STORE_MAGIC: &[u8; 8] = b"SHGLDOCS";
-/// Version 4: word shingles are hashed from their word hashes (version 3 hashed
-/// the shingle's bytes; its fingerprints mean something else). Version 3:
-/// shingles are stored as 32-bit fingerprints (version 2 held the 64-bit hashes).
-const DOC_STORE_VERSION: u32 = 4;
+/// Version 5: a record may hold its document's place in the input instead of
+/// its fingerprints ([`encode_doc_location`]). Version 4: word shingles are
+/// hashed from their word hashes (version 3 hashed the shingle's bytes; its
+/// fingerprints mean something else). Version 3: shingles are stored as 32-bit
+/// fingerprints (version 2 held the 64-bit hashes).
+const DOC_STORE_VERSION: u32 = 5;
+
+/// `set_len` of a record that holds an [`InputLocation`] instead of a set.
+const LOCATION_RECORD: u32 = u32::MAX;
+
+/// Where a document's record is in an uncompressed input file: enough to read
+/// its bytes again with one `pread`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct InputLocation {
+    /// Index of the source in the run's list.
+    pub source: u32,
+    /// Byte offset of the record's content in the file.
+    pub offset: u64,
+    /// Length of the content (without the line terminator).
+    pub len: u32,
+}
+
+/// Appends a document-store record that holds the document's id and its place
+/// in the input instead of its fingerprints, for documents whose input can be
+/// read again: the record is 16 bytes plus the id instead of 4 bytes a
+/// shingle, and verification re-shingles the few documents it reads. Layout:
+/// `id_len u32 | u32::MAX | id | source u32 | offset u64 | len u32`.
+///
+/// ```
+/// use shingle::storage::{encode_doc_location, InputLocation};
+/// let mut out = Vec::new();
+/// let at = InputLocation { source: 2, offset: 1 << 40, len: 700 };
+/// encode_doc_location(b"\"page-7\"", at, &mut out);
+/// assert_eq!(out.len(), 8 + 8 + 16);
+/// ```
+pub fn encode_doc_location(id_json: &[u8], at: InputLocation, out: &mut Vec<u8>) {
+    out.extend_from_slice(&(id_json.len() as u32).to_le_bytes());
+    out.extend_from_slice(&LOCATION_RECORD.to_le_bytes());
+    out.extend_from_slice(id_json);
+    out.extend_from_slice(&at.source.to_le_bytes());
+    out.extend_from_slice(&at.offset.to_le_bytes());
+    out.extend_from_slice(&at.len.to_le_bytes());
+}
 
 /// Appends a document-store record: its id (JSON text) and, optionally, its
 /// shingles as 32-bit fingerprints ([`fingerprint`] of each hash, as computed:
@@ -300,6 +339,9 @@ pub struct DocBuffers {
     /// The record's shingle fingerprints as stored (`dedup` stores them
     /// unsorted with repeats; [`crate::verify`] turns them into a set).
     pub set: Vec<u32>,
+    /// For a record made by [`encode_doc_location`]: where the document is
+    /// (and `set` is empty).
+    pub location: Option<InputLocation>,
 }
 
 impl DocStore {
@@ -388,8 +430,9 @@ impl DocStore {
             .read_exact_at(&mut prefix, offset)
             .map_err(|_| corrupt("truncated"))?;
         let id_len = u32::from_le_bytes(prefix[..4].try_into().expect("4 bytes")) as usize;
-        let set_len = u32::from_le_bytes(prefix[4..].try_into().expect("4 bytes")) as usize;
-        let total = id_len + 4 * set_len;
+        let set_len = u32::from_le_bytes(prefix[4..].try_into().expect("4 bytes"));
+        let located = set_len == LOCATION_RECORD;
+        let total = id_len + if located { 16 } else { 4 * set_len as usize };
         buf.bytes.resize(total, 0);
         self.file
             .read_exact_at(&mut buf.bytes, offset + 8)
@@ -397,11 +440,18 @@ impl DocStore {
         buf.id.clear();
         buf.id.extend_from_slice(&buf.bytes[..id_len]);
         buf.set.clear();
-        buf.set.extend(
-            buf.bytes[id_len..]
-                .chunks_exact(4)
-                .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes"))),
-        );
+        let rest = &buf.bytes[id_len..];
+        buf.location = located.then(|| InputLocation {
+            source: u32::from_le_bytes(rest[..4].try_into().expect("4 bytes")),
+            offset: u64::from_le_bytes(rest[4..12].try_into().expect("8 bytes")),
+            len: u32::from_le_bytes(rest[12..16].try_into().expect("4 bytes")),
+        });
+        if !located {
+            buf.set.extend(
+                rest.chunks_exact(4)
+                    .map(|c| u32::from_le_bytes(c.try_into().expect("4 bytes"))),
+            );
+        }
         Ok(())
     }
 }
@@ -453,12 +503,22 @@ mod tests {
         encode_doc(b"7", &[], &mut enc);
         let second = w.append(enc).unwrap();
         // Many appends through the background writer land in order, at the
-        // offsets `append` returned, with buffers reused from the pool.
+        // offsets `append` returned, with buffers reused from the pool; every
+        // third record holds a place in the input instead of a set.
         let mut placed = Vec::new();
+        let place = |i: u64| InputLocation {
+            source: i as u32 % 5,
+            offset: i << 36,
+            len: i as u32 * 7,
+        };
         for i in 0..1000u64 {
             let mut enc = pool.take();
             assert!(enc.is_empty());
-            encode_doc(i.to_string().as_bytes(), &[i, i * 3], &mut enc);
+            if i % 3 == 0 {
+                encode_doc_location(i.to_string().as_bytes(), place(i), &mut enc);
+            } else {
+                encode_doc(i.to_string().as_bytes(), &[i, i * 3], &mut enc);
+            }
             placed.push((i, w.append(enc).unwrap()));
         }
         let store = w.finish(&params).unwrap();
@@ -466,7 +526,15 @@ mod tests {
         for (i, at) in placed {
             store.read(at, &mut buf).unwrap();
             assert_eq!(buf.id, i.to_string().as_bytes());
-            assert_eq!(buf.set, [fingerprint(i), fingerprint(i * 3)]);
+            let mut id = Vec::new();
+            store.read_id(at, &mut id).unwrap();
+            assert_eq!(id, buf.id);
+            if i % 3 == 0 {
+                assert_eq!((buf.location, buf.set.len()), (Some(place(i)), 0));
+            } else {
+                assert_eq!(buf.location, None);
+                assert_eq!(buf.set, [fingerprint(i), fingerprint(i * 3)]);
+            }
         }
         store.read(first, &mut buf).unwrap();
         assert_eq!(

@@ -4,7 +4,9 @@
 //! to share a band). Three modes:
 //!
 //! - `exact` (default): the true Jaccard similarity of the two shingle sets, read
-//!   back from the on-disk document store (sets are never all held in memory).
+//!   back from the on-disk document store (sets are never all held in memory),
+//!   or, for documents of uncompressed inputs, computed again from the input
+//!   ([`InputShingler`]: the store then holds only where each document is).
 //!   The sets are of 32-bit shingle fingerprints, the 64-bit hashes folded (see
 //!   [`crate::storage::encode_doc`] for what that costs: nothing measurable).
 //!   Removal precision is 1 by construction; the cost is reading both records
@@ -21,9 +23,14 @@
 //! assert_eq!(jaccard_sorted(&[1, 2, 3], &[2, 3, 4]), 0.5);
 //! ```
 
-use crate::error::Result;
-use crate::minhash::MinHasher;
-use crate::storage::{DocBuffers, DocStore};
+use std::fs::File;
+
+use crate::error::{Error, Result};
+use crate::input::{Block, FieldPaths, Source};
+use crate::lines::{LineFilter, LineStripper};
+use crate::minhash::{fingerprint, MinHasher};
+use crate::sketch::{SketchParams, Sketcher};
+use crate::storage::{DocBuffers, DocStore, InputLocation};
 
 /// How candidate pairs are checked.
 #[derive(
@@ -81,6 +88,8 @@ pub enum Similarity<'a> {
         stores: &'a [DocStore],
         /// Location of each document's record.
         offsets: &'a [u64],
+        /// For records that point into the input: how to shingle them again.
+        input: Option<InputShingler<'a>>,
     },
     /// MinHash estimate from signatures held in memory (`num_perm` per document).
     Signature {
@@ -111,11 +120,150 @@ pub fn split_location(location: u64) -> (usize, u64) {
 
 /// Per-thread buffers for [`Similarity::between`].
 #[derive(Default)]
-pub struct SimilarityScratch {
+pub struct SimilarityScratch<'a> {
     a: DocBuffers,
     b: DocBuffers,
     a_doc: Option<u32>,
     table: SetTable,
+    reread: Option<Reread<'a>>,
+}
+
+/// Computes the shingle fingerprints of documents again from their input, for
+/// store records that hold an [`InputLocation`] instead (pass 1 keeps only
+/// where a document of an uncompressed input is: verification reads a
+/// fraction of the documents, and writing every document's fingerprints was
+/// as many bytes as half the input).
+///
+/// The document goes through what pass 1 did (parse, `--strip-lines`,
+/// normalize, shingle), and its normalized text must hash to what pass 1
+/// found, so an input changed in between is an error, never a wrong answer.
+#[derive(Clone, Copy)]
+pub struct InputShingler<'a> {
+    /// The run's sources.
+    pub sources: &'a [Source],
+    /// Where text and id are in a record.
+    pub fields: &'a FieldPaths,
+    /// The record size limit of the run.
+    pub max_record_bytes: usize,
+    /// With `--strip-lines`: the lines pass 1 removed before sketching.
+    pub line_filter: Option<&'a LineFilter>,
+    /// The sketch parameters of the run.
+    pub sketch: &'a SketchParams,
+    /// Each document's exact hash from pass 1.
+    pub exact: &'a [u128],
+}
+
+/// Per-thread state of [`InputShingler`].
+struct Reread<'a> {
+    sketcher: Sketcher,
+    stripper: Option<LineStripper<'a>>,
+    block: Block,
+    text: String,
+    /// Open sources, most recently used first (a few: opening a file per
+    /// document would cost more than reading it).
+    files: Vec<(u32, File)>,
+    /// The last documents shingled and their fingerprints, most recent first:
+    /// the pairs of a candidate component come together, and each of its
+    /// documents is in several.
+    recent: Vec<(u32, Vec<u32>)>,
+}
+
+impl<'a> Reread<'a> {
+    const OPEN_FILES: usize = 16;
+    const RECENT: usize = 8;
+
+    fn new(input: &InputShingler<'a>) -> Self {
+        Reread {
+            sketcher: Sketcher::new(input.sketch),
+            stripper: input.line_filter.map(LineStripper::new),
+            block: Block::default(),
+            text: String::new(),
+            files: Vec::new(),
+            recent: Vec::new(),
+        }
+    }
+
+    /// The open file of source `index` among `files`, opened (and checked
+    /// unchanged) on first use.
+    fn file<'f>(files: &'f mut Vec<(u32, File)>, index: u32, source: &Source) -> Result<&'f File> {
+        match files.iter().position(|(i, _)| *i == index) {
+            Some(at) => files[..=at].rotate_right(1),
+            None => {
+                source.check_unchanged()?;
+                let file =
+                    File::open(&source.path).map_err(|e| Error::io("opening", &source.name, e))?;
+                files.truncate(Self::OPEN_FILES - 1);
+                files.insert(0, (index, file));
+            }
+        }
+        Ok(&files[0].1)
+    }
+}
+
+impl<'a> InputShingler<'a> {
+    /// Replaces `set` with the fingerprints of document `doc`, found at `at`.
+    fn shingle(
+        &self,
+        doc: u32,
+        at: InputLocation,
+        state: &mut Reread<'a>,
+        set: &mut Vec<u32>,
+    ) -> Result<()> {
+        set.clear();
+        if let Some(at) = state.recent.iter().position(|(d, _)| *d == doc) {
+            state.recent[..=at].rotate_right(1);
+            set.extend_from_slice(&state.recent[0].1);
+            return Ok(());
+        }
+        let source = self
+            .sources
+            .get(at.source as usize)
+            .ok_or_else(|| Error::Config(format!("document {doc}: no input {}", at.source)))?;
+        let changed = |detail: String| Error::InputChanged {
+            path: source.name.clone(),
+            detail,
+        };
+        let file = Reread::file(&mut state.files, at.source, source)?;
+        crate::input::read_record_at(file, source, at, &mut state.block)?;
+        let record = state.block.records[0];
+        let (text, _) = crate::input::parse_record(
+            source,
+            self.fields,
+            self.max_record_bytes,
+            &state.block,
+            &record,
+            &mut state.text,
+        )
+        .map_err(|bad| {
+            changed(format!(
+                "the record at byte {} no longer parses: {}",
+                at.offset, bad.detail
+            ))
+        })?;
+        let text = match state.stripper.as_mut() {
+            Some(stripper) => stripper.strip(text),
+            None => text,
+        };
+        let summary = state.sketcher.shingle_text(text);
+        if summary.exact != self.exact[doc as usize] {
+            return Err(changed(format!(
+                "the record at byte {} is not the text read before",
+                at.offset
+            )));
+        }
+        if !summary.is_empty() {
+            set.extend(state.sketcher.shingles().iter().map(|&h| fingerprint(h)));
+        }
+        let mut kept = if state.recent.len() == Reread::RECENT {
+            state.recent.pop().map(|(_, v)| v).unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        kept.clear();
+        kept.extend_from_slice(set);
+        state.recent.insert(0, (doc, kept));
+        Ok(())
+    }
 }
 
 /// Exact Jaccard similarity of fingerprint lists as stored (unsorted, with
@@ -243,26 +391,153 @@ impl SetTable {
     }
 }
 
-impl Similarity<'_> {
-    /// Similarity of documents `a` and `b`. Reading `a` is skipped when it is the
-    /// same `a` as in the previous call with this scratch (pairs come sorted).
-    pub fn between(&self, a: u32, b: u32, scratch: &mut SimilarityScratch) -> Result<f64> {
+/// The fingerprints of documents shingled ahead of their pairs
+/// ([`Similarity::load_sets`]), by document.
+#[derive(Debug, Default)]
+pub struct LoadedSets {
+    docs: Vec<u32>,
+    ends: Vec<usize>,
+    values: Vec<u32>,
+}
+
+impl LoadedSets {
+    /// The fingerprints of `doc`, if loaded.
+    fn get(&self, doc: u32) -> Option<&[u32]> {
+        let i = self.docs.binary_search(&doc).ok()?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.values[start..self.ends[i]])
+    }
+}
+
+/// Reads document `doc`'s record into `buf`, shingling it again from the input
+/// when the record holds its place there.
+fn read_doc<'a>(
+    stores: &[DocStore],
+    offsets: &[u64],
+    input: Option<&InputShingler<'a>>,
+    doc: u32,
+    buf: &mut DocBuffers,
+    reread: &mut Option<Reread<'a>>,
+) -> Result<()> {
+    let (store, offset) = split_location(offsets[doc as usize]);
+    stores[store].read(offset, buf)?;
+    if let Some(at) = buf.location {
+        let input = input.ok_or_else(|| {
+            Error::Config(format!(
+                "document {doc} is stored by its place in the input, \
+                 but the input is not given to verification"
+            ))
+        })?;
+        let state = reread.get_or_insert_with(|| Reread::new(input));
+        input.shingle(doc, at, state, &mut buf.set)?;
+    }
+    Ok(())
+}
+
+impl<'a> Similarity<'a> {
+    /// Whether documents are shingled again from the input (then worth
+    /// loading ahead, in parallel, with [`Similarity::load_sets`]).
+    pub fn reads_input(&self) -> bool {
+        matches!(self, Similarity::Exact { input: Some(_), .. })
+    }
+
+    /// The fingerprints of `docs` (sorted, distinct), read and shingled on all
+    /// threads, each once: a document is in several pairs of its component,
+    /// and pairs verified one by one would shingle it again for each, on the
+    /// one thread that verifies while a writer copies. Empty unless
+    /// [`Similarity::reads_input`].
+    pub fn load_sets(&self, docs: &[u32]) -> Result<LoadedSets> {
+        use rayon::prelude::*;
+        let Similarity::Exact {
+            stores,
+            offsets,
+            input: Some(input),
+        } = self
+        else {
+            return Ok(LoadedSets::default());
+        };
+        let parts = docs
+            .par_chunks(32)
+            .map_init(
+                || (None, DocBuffers::default()),
+                |(reread, buf), chunk| -> Result<(Vec<usize>, Vec<u32>)> {
+                    let (mut lens, mut values) = (Vec::with_capacity(chunk.len()), Vec::new());
+                    for &doc in chunk {
+                        read_doc(stores, offsets, Some(input), doc, buf, reread)?;
+                        lens.push(buf.set.len());
+                        values.extend_from_slice(&buf.set);
+                    }
+                    Ok((lens, values))
+                },
+            )
+            .collect::<Result<Vec<_>>>()?;
+        let mut loaded = LoadedSets {
+            docs: docs.to_vec(),
+            ends: Vec::with_capacity(docs.len()),
+            values: Vec::with_capacity(parts.iter().map(|p| p.1.len()).sum()),
+        };
+        for (lens, values) in parts {
+            for len in lens {
+                let end = loaded.ends.last().copied().unwrap_or(0) + len;
+                loaded.ends.push(end);
+            }
+            loaded.values.extend_from_slice(&values);
+        }
+        Ok(loaded)
+    }
+
+    /// Similarity of documents `a` and `b`, taking their fingerprints from
+    /// `loaded` when there. Reading `a` is skipped when it is the same `a` as
+    /// in the previous call with this scratch (pairs come sorted).
+    pub fn between(
+        &self,
+        a: u32,
+        b: u32,
+        loaded: &LoadedSets,
+        scratch: &mut SimilarityScratch<'a>,
+    ) -> Result<f64> {
         match self {
-            Similarity::Exact { stores, offsets } => {
-                let read = |doc: u32, buf: &mut DocBuffers| {
-                    let (store, offset) = split_location(offsets[doc as usize]);
-                    stores[store].read(offset, buf)
-                };
+            Similarity::Exact {
+                stores,
+                offsets,
+                input,
+            } => {
+                let input = input.as_ref();
                 // The store holds shingle fingerprints as computed (unsorted,
                 // with repeats); the table makes sets of them.
                 if scratch.a_doc != Some(a) {
                     scratch.a_doc = None;
-                    read(a, &mut scratch.a)?;
-                    scratch.table.load(&scratch.a.set);
+                    match loaded.get(a) {
+                        Some(set) => scratch.table.load(set),
+                        None => {
+                            read_doc(
+                                stores,
+                                offsets,
+                                input,
+                                a,
+                                &mut scratch.a,
+                                &mut scratch.reread,
+                            )?;
+                            scratch.table.load(&scratch.a.set);
+                        }
+                    }
                     scratch.a_doc = Some(a);
                 }
-                read(b, &mut scratch.b)?;
-                Ok(scratch.table.jaccard_with(&scratch.b.set))
+                let set = match loaded.get(b) {
+                    Some(set) => set,
+                    None => {
+                        read_doc(
+                            stores,
+                            offsets,
+                            input,
+                            b,
+                            &mut scratch.b,
+                            &mut scratch.reread,
+                        )?;
+                        &scratch.b.set
+                    }
+                };
+                Ok(scratch.table.jaccard_with(set))
             }
             Similarity::Signature {
                 signatures,
@@ -280,7 +555,118 @@ impl Similarity<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::storage::{encode_doc_location, DocStoreWriter};
     use proptest::prelude::*;
+
+    #[test]
+    fn documents_are_shingled_again_from_the_input_and_a_changed_input_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let input = dir.path().join("in.jsonl");
+        let texts = [
+            "the quick brown fox jumps over the lazy dog near the old river bank today",
+            "The quick brown fox jumps over the lazy dog near the old river bank tonight",
+            "something else entirely, with many different words in a row, here and there",
+        ];
+        let (mut bytes, mut locations) = (Vec::new(), Vec::new());
+        for (i, text) in texts.iter().enumerate() {
+            let line = serde_json::json!({"id": i, "text": text}).to_string();
+            locations.push(InputLocation {
+                source: 0,
+                offset: bytes.len() as u64,
+                len: line.len() as u32,
+            });
+            bytes.extend_from_slice(line.as_bytes());
+            bytes.extend_from_slice(if i == 0 { b"\r\n" } else { b"\n" });
+        }
+        std::fs::write(&input, &bytes).unwrap();
+        let params = SketchParams::default();
+        let mut sketcher = Sketcher::new(&params);
+        let mut signature = vec![0; params.num_perm];
+        let (mut exact, mut sets) = (Vec::new(), Vec::new());
+        for text in texts {
+            exact.push(sketcher.sketch(text, &mut signature).exact);
+            let mut set: Vec<u32> = sketcher
+                .shingles()
+                .iter()
+                .map(|&h| fingerprint(h))
+                .collect();
+            set.sort_unstable();
+            set.dedup();
+            sets.push(set);
+        }
+        let store_path = dir.path().join("docs.bin");
+        let mut writer = DocStoreWriter::create(&store_path, &params).unwrap();
+        let mut offsets = Vec::new();
+        for at in &locations {
+            let mut record = Vec::new();
+            encode_doc_location(b"0", *at, &mut record);
+            offsets.push(store_location(0, writer.append(record).unwrap()));
+        }
+        let stores = [writer.finish(&params).unwrap()];
+        let fields = FieldPaths::new("text", "id").unwrap();
+        let similarity = |sources| Similarity::Exact {
+            stores: &stores,
+            offsets: &offsets,
+            input: Some(InputShingler {
+                sources,
+                fields: &fields,
+                max_record_bytes: 1 << 20,
+                line_filter: None,
+                sketch: &params,
+                exact: &exact,
+            }),
+        };
+        let sources = crate::input::discover(std::slice::from_ref(&input), None).unwrap();
+        let mut scratch = SimilarityScratch::default();
+        for (a, b) in [(0, 1), (0, 2), (1, 2), (1, 0), (2, 0)] {
+            let want = jaccard_sorted(&sets[a as usize], &sets[b as usize]);
+            assert_eq!(
+                similarity(&sources)
+                    .between(a, b, &LoadedSets::default(), &mut scratch)
+                    .unwrap(),
+                want
+            );
+        }
+        assert!(jaccard_sorted(&sets[0], &sets[1]) > 0.5);
+
+        // Rewritten in place with a record of the same length, then cut short:
+        // found by the file's size and time, and by the text's hash when the
+        // file is checked after the change.
+        let edited = String::from_utf8(bytes.clone())
+            .unwrap()
+            .replace("tonight", "tomorro");
+        std::fs::write(&input, &edited).unwrap();
+        let err = similarity(&sources).between(
+            1,
+            2,
+            &LoadedSets::default(),
+            &mut SimilarityScratch::default(),
+        );
+        assert!(
+            matches!(err, Err(Error::InputChanged { .. })),
+            "{:?}",
+            err.err()
+        );
+        let rediscovered = crate::input::discover(std::slice::from_ref(&input), None).unwrap();
+        let err = similarity(&rediscovered).between(
+            0,
+            1,
+            &LoadedSets::default(),
+            &mut SimilarityScratch::default(),
+        );
+        let message = err.unwrap_err().to_string();
+        assert!(message.contains("not the text read before"), "{message}");
+        std::fs::write(&input, &bytes[..bytes.len() - 20]).unwrap();
+        let rediscovered = crate::input::discover(std::slice::from_ref(&input), None).unwrap();
+        let err = similarity(&rediscovered).between(
+            0,
+            2,
+            &LoadedSets::default(),
+            &mut SimilarityScratch::default(),
+        );
+        let message = err.unwrap_err().to_string();
+        assert!(message.contains("are gone"), "{message}");
+    }
 
     #[test]
     fn set_table_survives_epoch_wraparound() {

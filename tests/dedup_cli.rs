@@ -604,3 +604,124 @@ fn help_documents_every_option_with_defaults() {
     assert!(help.contains("[default: 0.8]"));
     assert!(help.contains("[default: exact]"));
 }
+
+/// With `--verify-from-input`, pass 1 keeps only where each document of an
+/// uncompressed input is, and verification shingles the documents it compares
+/// again from the input; the same bytes gzipped have every document's
+/// fingerprints stored instead. The
+/// two must decide exactly alike, including around what moves offsets: CRLF
+/// and LF endings, blank lines, a record skipped as too large, records
+/// without an id, a last line without a newline, and `--strip-lines`.
+#[test]
+fn verification_reading_the_input_again_matches_stored_fingerprints() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = shingle::synth::SynthConfig {
+        documents: 1500,
+        mean_words: 120,
+        ..Default::default()
+    };
+    let mut generated = Vec::new();
+    shingle::synth::write_jsonl(&config, &mut generated).unwrap();
+    let mut bytes = Vec::new();
+    for (i, line) in generated
+        .split(|&b| b == b'\n')
+        .filter(|l| !l.is_empty())
+        .enumerate()
+    {
+        let mut value: serde_json::Value = serde_json::from_slice(line).unwrap();
+        if i % 7 == 3 {
+            value.as_object_mut().unwrap().remove("id");
+        }
+        bytes.extend_from_slice(value.to_string().as_bytes());
+        bytes.extend_from_slice(if i % 5 == 1 { b"\r\n" } else { b"\n" });
+        if i % 97 == 0 {
+            bytes.extend_from_slice(b"  \n\n");
+        }
+        if i == 600 {
+            let huge = "lorem ipsum dolor ".repeat(20_000);
+            bytes.extend_from_slice(record("huge", &huge).as_bytes());
+            bytes.push(b'\n');
+        }
+    }
+    bytes.pop(); // no newline after the last record
+    let plain_dir = dir.path().join("plain");
+    let gz_dir = dir.path().join("gz");
+    std::fs::create_dir_all(&plain_dir).unwrap();
+    std::fs::create_dir_all(&gz_dir).unwrap();
+    // The same name in both (compression is found from the bytes), so that
+    // ids made of file and line agree.
+    std::fs::write(plain_dir.join("corpus.jsonl"), &bytes).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gz.write_all(&bytes).unwrap();
+    std::fs::write(gz_dir.join("corpus.jsonl"), gz.finish().unwrap()).unwrap();
+
+    for extra in [&[][..], &["--strip-lines", "3"][..]] {
+        let run = |dir: &Path| {
+            let out = std::process::Command::new(env!("CARGO_BIN_EXE_shingle"))
+                .current_dir(dir)
+                .args([
+                    "dedup",
+                    "corpus.jsonl",
+                    "-o",
+                    "out",
+                    "-q",
+                    "--on-bad-record",
+                    "skip",
+                ])
+                .args(["--max-record-bytes", "100000", "--verify-from-input"])
+                .args(extra)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            let out = dir.join("out");
+            let deduped = match std::fs::read(out.join("deduped.jsonl")) {
+                Ok(plain) => plain,
+                Err(_) => {
+                    let gz = std::fs::read(out.join("deduped.jsonl.gz")).unwrap();
+                    let mut text = Vec::new();
+                    std::io::Read::read_to_end(
+                        &mut flate2::read::MultiGzDecoder::new(&gz[..]),
+                        &mut text,
+                    )
+                    .unwrap();
+                    text
+                }
+            };
+            let clusters = std::fs::read(out.join("clusters.jsonl")).unwrap();
+            let s = stats(&out);
+            std::fs::remove_dir_all(&out).unwrap();
+            (deduped, clusters, s)
+        };
+        let (plain_kept, plain_clusters, plain_stats) = run(&plain_dir);
+        let (gz_kept, gz_clusters, gz_stats) = run(&gz_dir);
+        assert!(plain_kept == gz_kept, "{extra:?}: kept records differ");
+        assert!(plain_clusters == gz_clusters, "{extra:?}: clusters differ");
+        for key in [
+            "documents",
+            "clusters",
+            "cluster_sizes",
+            "candidate_pairs",
+            "verified_pairs",
+        ] {
+            assert_eq!(plain_stats[key], gz_stats[key], "{extra:?}: {key}");
+        }
+        assert_eq!(plain_stats["documents"]["skipped"], 1);
+        assert!(
+            plain_stats["verified_pairs"].as_u64().unwrap() > 50,
+            "{plain_stats}"
+        );
+        assert!(plain_stats["documents"]["removed_near"].as_u64().unwrap() > 50);
+        // Places instead of fingerprints: a small fraction of the store.
+        let store = |s: &serde_json::Value| s["disk"]["doc_store_bytes"].as_u64().unwrap();
+        assert!(
+            store(&plain_stats) * 10 < store(&gz_stats),
+            "{} vs {}",
+            store(&plain_stats),
+            store(&gz_stats)
+        );
+    }
+}
