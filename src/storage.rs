@@ -421,26 +421,51 @@ impl DocStore {
 
     /// Reads the record at `offset` into `buf` (id and set).
     pub fn read(&self, offset: u64, buf: &mut DocBuffers) -> Result<()> {
+        self.read_sized(offset, None, buf)
+    }
+
+    /// [`DocStore::read`], given the record's size if known (where the next
+    /// record starts): then one `pread` instead of two, for the lengths and
+    /// then the rest (a wrong size only costs the second read).
+    pub fn read_sized(&self, offset: u64, size: Option<u64>, buf: &mut DocBuffers) -> Result<()> {
         let corrupt = |detail: &str| Error::Format {
             path: self.path.clone(),
             detail: format!("corrupt record at offset {offset}: {detail}"),
         };
-        let mut prefix = [0u8; 8];
-        self.file
-            .read_exact_at(&mut prefix, offset)
-            .map_err(|_| corrupt("truncated"))?;
-        let id_len = u32::from_le_bytes(prefix[..4].try_into().expect("4 bytes")) as usize;
-        let set_len = u32::from_le_bytes(prefix[4..].try_into().expect("4 bytes"));
+        let first = size.map_or(8, |s| (s as usize).clamp(8, 1 << 20));
+        if buf.bytes.len() < first {
+            buf.bytes.resize(first, 0);
+        }
+        let mut got = 0;
+        while got < 8 {
+            match self
+                .file
+                .read_at(&mut buf.bytes[got..first], offset + got as u64)
+            {
+                Ok(0) => return Err(corrupt("truncated")),
+                Ok(n) => got += n,
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return Err(corrupt("truncated")),
+            }
+        }
+        let word =
+            |at: usize| u32::from_le_bytes(buf.bytes[at..at + 4].try_into().expect("4 bytes"));
+        let (id_len, set_len) = (word(0) as usize, word(4));
         let located = set_len == LOCATION_RECORD;
-        let total = id_len + if located { 16 } else { 4 * set_len as usize };
-        buf.bytes.resize(total, 0);
-        self.file
-            .read_exact_at(&mut buf.bytes, offset + 8)
-            .map_err(|_| corrupt("truncated"))?;
+        let total = 8 + id_len + if located { 16 } else { 4 * set_len as usize };
+        if got < total {
+            if buf.bytes.len() < total {
+                buf.bytes.resize(total, 0);
+            }
+            self.file
+                .read_exact_at(&mut buf.bytes[got..total], offset + got as u64)
+                .map_err(|_| corrupt("truncated"))?;
+        }
+        let body = &buf.bytes[8..total];
         buf.id.clear();
-        buf.id.extend_from_slice(&buf.bytes[..id_len]);
+        buf.id.extend_from_slice(&body[..id_len]);
         buf.set.clear();
-        let rest = &buf.bytes[id_len..];
+        let rest = &body[id_len..];
         buf.location = located.then(|| InputLocation {
             source: u32::from_le_bytes(rest[..4].try_into().expect("4 bytes")),
             offset: u64::from_le_bytes(rest[4..12].try_into().expect("8 bytes")),
@@ -523,7 +548,23 @@ mod tests {
         }
         let store = w.finish(&params).unwrap();
         let mut buf = DocBuffers::default();
-        for (i, at) in placed {
+        let ends: Vec<u64> = placed
+            .iter()
+            .skip(1)
+            .map(|p| p.1)
+            .chain([store.bytes()])
+            .collect();
+        for (&(i, at), &end) in placed.iter().zip(&ends) {
+            // Any size hint gives the same record: exact, short, long, none.
+            for size in [Some(end - at), Some(9), Some(end - at + 100), None] {
+                let mut hinted = DocBuffers::default();
+                store.read_sized(at, size, &mut hinted).unwrap();
+                store.read(at, &mut buf).unwrap();
+                assert_eq!(
+                    (&hinted.id, &hinted.set, hinted.location),
+                    (&buf.id, &buf.set, buf.location)
+                );
+            }
             store.read(at, &mut buf).unwrap();
             assert_eq!(buf.id, i.to_string().as_bytes());
             let mut id = Vec::new();

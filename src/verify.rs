@@ -420,7 +420,14 @@ fn read_doc<'a>(
     reread: &mut Option<Reread<'a>>,
 ) -> Result<()> {
     let (store, offset) = split_location(offsets[doc as usize]);
-    stores[store].read(offset, buf)?;
+    // Records are stored in document order, so the next one's start is where
+    // this one ends (in the same store).
+    let size = offsets
+        .get(doc as usize + 1)
+        .map(|&next| split_location(next))
+        .and_then(|(next_store, next)| (next_store == store).then(|| next.checked_sub(offset)))
+        .flatten();
+    stores[store].read_sized(offset, size, buf)?;
     if let Some(at) = buf.location {
         let input = input.ok_or_else(|| {
             Error::Config(format!(
