@@ -129,10 +129,10 @@ pub struct SimilarityScratch<'a> {
 }
 
 /// Computes the shingle fingerprints of documents again from their input, for
-/// store records that hold an [`InputLocation`] instead (pass 1 keeps only
-/// where a document of an uncompressed input is: verification reads a
-/// fraction of the documents, and writing every document's fingerprints was
-/// as many bytes as half the input).
+/// store records that hold an [`InputLocation`] instead (`dedup
+/// --verify-from-input`: pass 1 keeps only where each document of an
+/// uncompressed input is, since verification reads a fraction of the
+/// documents and every document's fingerprints come to half the input's size).
 ///
 /// The document goes through what pass 1 did (parse, `--strip-lines`,
 /// normalize, shingle), and its normalized text must hash to what pass 1
@@ -162,15 +162,10 @@ struct Reread<'a> {
     /// Open sources, most recently used first (a few: opening a file per
     /// document would cost more than reading it).
     files: Vec<(u32, File)>,
-    /// The last documents shingled and their fingerprints, most recent first:
-    /// the pairs of a candidate component come together, and each of its
-    /// documents is in several.
-    recent: Vec<(u32, Vec<u32>)>,
 }
 
 impl<'a> Reread<'a> {
     const OPEN_FILES: usize = 16;
-    const RECENT: usize = 8;
 
     fn new(input: &InputShingler<'a>) -> Self {
         Reread {
@@ -179,7 +174,6 @@ impl<'a> Reread<'a> {
             block: Block::default(),
             text: String::new(),
             files: Vec::new(),
-            recent: Vec::new(),
         }
     }
 
@@ -210,11 +204,6 @@ impl<'a> InputShingler<'a> {
         set: &mut Vec<u32>,
     ) -> Result<()> {
         set.clear();
-        if let Some(at) = state.recent.iter().position(|(d, _)| *d == doc) {
-            state.recent[..=at].rotate_right(1);
-            set.extend_from_slice(&state.recent[0].1);
-            return Ok(());
-        }
         let source = self
             .sources
             .get(at.source as usize)
@@ -254,14 +243,6 @@ impl<'a> InputShingler<'a> {
         if !summary.is_empty() {
             set.extend(state.sketcher.shingles().iter().map(|&h| fingerprint(h)));
         }
-        let mut kept = if state.recent.len() == Reread::RECENT {
-            state.recent.pop().map(|(_, v)| v).unwrap_or_default()
-        } else {
-            Vec::new()
-        };
-        kept.clear();
-        kept.extend_from_slice(set);
-        state.recent.insert(0, (doc, kept));
         Ok(())
     }
 }
@@ -635,6 +616,15 @@ mod tests {
             );
         }
         assert!(jaccard_sorted(&sets[0], &sets[1]) > 0.5);
+        // Loaded ahead, on all threads: the same values, without reading.
+        let loaded = similarity(&sources).load_sets(&[0, 1, 2]).unwrap();
+        for (a, b) in [(0, 1), (2, 1), (1, 2)] {
+            let want = jaccard_sorted(&sets[a as usize], &sets[b as usize]);
+            let mut fresh = SimilarityScratch::default();
+            let got = similarity(&sources).between(a, b, &loaded, &mut fresh);
+            assert_eq!(got.unwrap(), want);
+            assert!(fresh.reread.is_none(), "read although loaded");
+        }
 
         // Rewritten in place with a record of the same length, then cut short:
         // found by the file's size and time, and by the text's hash when the
