@@ -74,6 +74,12 @@ log "building shingle (cargo build --release)"
 SHINGLE="${CARGO_TARGET_DIR:-$ROOT/target}/release/shingle"
 case "$SHINGLE" in /*) ;; *) SHINGLE="$ROOT/$SHINGLE" ;; esac
 [ -x "$SHINGLE" ] || { echo "compare.sh: no binary at $SHINGLE" >&2; exit 1; }
+# The revision the binary was built from (read now: edits made while the
+# rounds run do not change what is measured).
+shingle_rev="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [ "$shingle_rev" != unknown ] && ! git -C "$ROOT" diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null; then
+    shingle_rev="$shingle_rev-dirty"
+fi
 
 # --- 2. Python peers in bench/.venv -----------------------------------------
 needs_python=0
@@ -201,10 +207,6 @@ for tool in "${tools[@]}"; do
 done
 
 # --- 6. table -------------------------------------------------------------------
-shingle_rev="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [ "$shingle_rev" != unknown ] && ! git -C "$ROOT" diff --quiet HEAD -- src Cargo.toml Cargo.lock 2>/dev/null; then
-    shingle_rev="$shingle_rev-dirty"
-fi
 "$PY" "$BENCH/report.py" \
     --runs-dir "$RUNDIR" --tools "$TOOLS" --rounds "$RUNS" \
     --corpus "$CORPUS" --corpus-bytes "$CORPUS_BYTES" --docs "$DOCS" --mean-words "$MEAN_WORDS" \
