@@ -328,6 +328,9 @@ impl Drop for DocStoreWriter {
 pub struct DocStore {
     file: File,
     path: PathBuf,
+    /// Length of the (complete) file, so that a corrupt record length is an
+    /// error before it is an allocation.
+    len: u64,
 }
 
 /// Reusable buffers for reading records.
@@ -356,9 +359,14 @@ impl DocStore {
                 detail: format!("made with other parameters ({found:?})"),
             });
         }
+        let len = file
+            .metadata()
+            .map_err(|e| Error::io("reading", path, e))?
+            .len();
         Ok(DocStore {
             file,
             path: path.to_path_buf(),
+            len,
         })
     }
 
@@ -453,6 +461,9 @@ impl DocStore {
         let (id_len, set_len) = (word(0) as usize, word(4));
         let located = set_len == LOCATION_RECORD;
         let total = 8 + id_len + if located { 16 } else { 4 * set_len as usize };
+        if offset.saturating_add(total as u64) > self.len {
+            return Err(corrupt("its lengths run past the end of the file"));
+        }
         if got < total {
             if buf.bytes.len() < total {
                 buf.bytes.resize(total, 0);
@@ -527,6 +538,10 @@ mod tests {
         let mut enc = pool.take();
         encode_doc(b"7", &[], &mut enc);
         let second = w.append(enc).unwrap();
+        // A record whose lengths are garbage: an error, never a huge buffer.
+        let mut garbage = (u32::MAX - 7).to_le_bytes().to_vec();
+        garbage.extend_from_slice(&(u32::MAX - 1).to_le_bytes());
+        let corrupt = w.append(garbage).unwrap();
         // Many appends through the background writer land in order, at the
         // offsets `append` returned, with buffers reused from the pool; every
         // third record holds a place in the input instead of a set.
@@ -587,6 +602,8 @@ mod tests {
         );
         store.read(second, &mut buf).unwrap();
         assert_eq!((buf.id.as_slice(), buf.set.len()), (&b"7"[..], 0));
+        let err = store.read(corrupt, &mut buf).unwrap_err().to_string();
+        assert!(err.contains("past the end of the file"), "{err}");
         let other = SketchParams {
             ngram: 3,
             ..SketchParams::default()
