@@ -380,7 +380,7 @@ impl DocStore {
 
     /// Size of the store file in bytes.
     pub fn bytes(&self) -> u64 {
-        self.file.metadata().map(|m| m.len()).unwrap_or(0)
+        self.len
     }
 
     /// Deletes the store once it is no longer read. Truncating first drops its

@@ -628,40 +628,33 @@ mod tests {
 
         // Rewritten in place with a record of the same length, then cut short:
         // found by the file's size and time, and by the text's hash when the
-        // file is checked after the change.
+        // file is checked after the change. Each check starts from a fresh
+        // scratch, so nothing read before is reused.
+        let fresh = |sources, a, b| {
+            similarity(sources).between(
+                a,
+                b,
+                &LoadedSets::default(),
+                &mut SimilarityScratch::default(),
+            )
+        };
+        let rediscover = || crate::input::discover(std::slice::from_ref(&input), None).unwrap();
         let edited = String::from_utf8(bytes.clone())
             .unwrap()
             .replace("tonight", "tomorro");
         std::fs::write(&input, &edited).unwrap();
-        let err = similarity(&sources).between(
-            1,
-            2,
-            &LoadedSets::default(),
-            &mut SimilarityScratch::default(),
-        );
+        let err = fresh(sources.as_slice(), 1, 2);
         assert!(
             matches!(err, Err(Error::InputChanged { .. })),
             "{:?}",
             err.err()
         );
-        let rediscovered = crate::input::discover(std::slice::from_ref(&input), None).unwrap();
-        let err = similarity(&rediscovered).between(
-            0,
-            1,
-            &LoadedSets::default(),
-            &mut SimilarityScratch::default(),
-        );
-        let message = err.unwrap_err().to_string();
+        let edited_sources = rediscover();
+        let message = fresh(&edited_sources, 0, 1).unwrap_err().to_string();
         assert!(message.contains("not the text read before"), "{message}");
         std::fs::write(&input, &bytes[..bytes.len() - 20]).unwrap();
-        let rediscovered = crate::input::discover(std::slice::from_ref(&input), None).unwrap();
-        let err = similarity(&rediscovered).between(
-            0,
-            2,
-            &LoadedSets::default(),
-            &mut SimilarityScratch::default(),
-        );
-        let message = err.unwrap_err().to_string();
+        let cut_sources = rediscover();
+        let message = fresh(&cut_sources, 0, 2).unwrap_err().to_string();
         assert!(message.contains("are gone"), "{message}");
     }
 

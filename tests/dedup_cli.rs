@@ -608,10 +608,10 @@ fn help_documents_every_option_with_defaults() {
 /// With `--verify-from-input`, pass 1 keeps only where each document of an
 /// uncompressed input is, and verification shingles the documents it compares
 /// again from the input; the same bytes gzipped have every document's
-/// fingerprints stored instead. The
-/// two must decide exactly alike, including around what moves offsets: CRLF
-/// and LF endings, blank lines, a record skipped as too large, records
-/// without an id, a last line without a newline, and `--strip-lines`.
+/// fingerprints stored instead. The two must decide exactly alike, including
+/// around what moves offsets: CRLF and LF endings, blank lines, a record
+/// skipped as too large, records without an id, a last line without a
+/// newline, and `--strip-lines`; and alike with one thread or all.
 #[test]
 fn verification_reading_the_input_again_matches_stored_fingerprints() {
     let dir = tempfile::tempdir().unwrap();
@@ -656,48 +656,39 @@ fn verification_reading_the_input_again_matches_stored_fingerprints() {
     std::fs::write(gz_dir.join("corpus.jsonl"), gz.finish().unwrap()).unwrap();
 
     for extra in [&[][..], &["--strip-lines", "3"][..]] {
-        let run = |dir: &Path| {
-            let out = std::process::Command::new(env!("CARGO_BIN_EXE_shingle"))
-                .current_dir(dir)
-                .args([
-                    "dedup",
-                    "corpus.jsonl",
-                    "-o",
-                    "out",
-                    "-q",
-                    "--on-bad-record",
-                    "skip",
-                ])
-                .args(["--max-record-bytes", "100000", "--verify-from-input"])
-                .args(extra)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
+        let run = |dir: &Path, threads: &str| {
+            let mut args = vec![
+                "dedup",
+                "corpus.jsonl",
+                "-o",
+                "out",
+                "-q",
+                "--threads",
+                threads,
+            ];
+            args.extend(["--on-bad-record", "skip", "--max-record-bytes", "100000"]);
+            args.push("--verify-from-input");
+            args.extend_from_slice(extra);
+            shingle_ok_in(dir, &args);
             let out = dir.join("out");
-            let deduped = match std::fs::read(out.join("deduped.jsonl")) {
-                Ok(plain) => plain,
-                Err(_) => {
-                    let gz = std::fs::read(out.join("deduped.jsonl.gz")).unwrap();
-                    let mut text = Vec::new();
-                    std::io::Read::read_to_end(
-                        &mut flate2::read::MultiGzDecoder::new(&gz[..]),
-                        &mut text,
-                    )
-                    .unwrap();
-                    text
-                }
-            };
+            let deduped = ["deduped.jsonl", "deduped.jsonl.gz"]
+                .iter()
+                .map(|name| out.join(name))
+                .find(|path| path.exists())
+                .map(|path| read_decoded(&path))
+                .expect("a deduped output");
             let clusters = std::fs::read(out.join("clusters.jsonl")).unwrap();
-            let s = stats(&out);
+            let s = stable_stats(&out);
             std::fs::remove_dir_all(&out).unwrap();
             (deduped, clusters, s)
         };
-        let (plain_kept, plain_clusters, plain_stats) = run(&plain_dir);
-        let (gz_kept, gz_clusters, gz_stats) = run(&gz_dir);
+        // Shingled again on one thread or all: the same bytes and stats.
+        assert!(
+            run(&plain_dir, "1") == run(&plain_dir, "0"),
+            "{extra:?}: one thread and all differ"
+        );
+        let (plain_kept, plain_clusters, plain_stats) = run(&plain_dir, "0");
+        let (gz_kept, gz_clusters, gz_stats) = run(&gz_dir, "0");
         assert!(plain_kept == gz_kept, "{extra:?}: kept records differ");
         assert!(plain_clusters == gz_clusters, "{extra:?}: clusters differ");
         for key in [

@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::io::{BufRead, Read, Write};
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 
 use common::*;
@@ -53,19 +53,6 @@ fn split_corpus(dir: &Path, documents: u64, files: usize) -> PathBuf {
     }
     std::fs::remove_file(whole).unwrap();
     corpus
-}
-
-fn read_decoded(path: &Path) -> Vec<u8> {
-    let bytes = std::fs::read(path).unwrap();
-    if bytes.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        flate2::read::MultiGzDecoder::new(&bytes[..])
-            .read_to_end(&mut out)
-            .unwrap();
-        out
-    } else {
-        bytes
-    }
 }
 
 /// The filter outputs concatenated in input order, decompressed.

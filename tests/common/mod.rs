@@ -24,6 +24,36 @@ pub fn shingle_ok(args: &[&str]) -> Output {
     out
 }
 
+/// Runs `shingle` in directory `dir` (relative paths in `args` are from
+/// there) and asserts success.
+pub fn shingle_ok_in(dir: &Path, args: &[&str]) -> Output {
+    let out = Command::new(env!("CARGO_BIN_EXE_shingle"))
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("run shingle");
+    assert!(
+        out.status.success(),
+        "shingle {args:?} in {} failed:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// A file's bytes, gunzipped if they are gzip.
+pub fn read_decoded(path: &Path) -> Vec<u8> {
+    let bytes = std::fs::read(path).unwrap();
+    if bytes.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::MultiGzDecoder::new(&bytes[..]), &mut out)
+            .unwrap();
+        out
+    } else {
+        bytes
+    }
+}
+
 /// A parsed `clusters.jsonl` line.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClusterLine {
