@@ -398,6 +398,12 @@ pub struct RecordReader<'a> {
     file_pos: u64,
 }
 
+/// Offset in the file of byte `at` of `block`'s data, which ends at
+/// `file_pos` (a free function: the block is borrowed from the reader).
+fn file_offset(file_pos: u64, block: &Block, at: usize) -> u64 {
+    file_pos - (block.data.len() - at) as u64
+}
+
 impl<'a> RecordReader<'a> {
     /// A reader over `sources`, with the record size limit and target block size.
     pub fn new(sources: &'a [Source], max_record_bytes: usize, block_bytes: usize) -> Self {
@@ -639,7 +645,7 @@ impl<'a> RecordReader<'a> {
                         end: line_start,
                         end_with_terminator: line_start,
                         status: RecordStatus::TooLarge,
-                        offset: self.file_pos - (block.data.len() - line_start) as u64,
+                        offset: file_offset(self.file_pos, block, line_start),
                     });
                 } else if block.data[line_start..end]
                     .iter()
@@ -654,7 +660,7 @@ impl<'a> RecordReader<'a> {
                         end,
                         end_with_terminator,
                         status: RecordStatus::Ok,
-                        offset: self.file_pos - (block.data.len() - line_start) as u64,
+                        offset: file_offset(self.file_pos, block, line_start),
                     });
                 }
                 line_start = end_with_terminator;
@@ -727,7 +733,7 @@ impl<'a> RecordReader<'a> {
                         end,
                         end_with_terminator: end,
                         status,
-                        offset: self.file_pos - (block.data.len() - line_start) as u64,
+                        offset: file_offset(self.file_pos, block, line_start),
                     });
                 }
                 return Ok(false);
